@@ -1,0 +1,356 @@
+"""The ASL interpreter: a pure, resumable function from (machine, run state, signals, now) to a Step.
+
+`start()` begins an execution and `advance()` feeds it what happened since (task results, timers fired, a
+stop request). Both run every frame as far as it can go without waiting for the outside world, and return
+the history events written on the way and the commands the host must carry out. Nothing here sleeps,
+reads a clock or calls a task: time comes in as `now`, and side effects go out as commands.
+
+Frames advance phase by phase; each phase writes at most one history event, so `max_events` can stop an
+execution after any event and a later `advance()` continues from the stored `RunState` exactly.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from collections import ChainMap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from designer.asl import errors
+from designer.asl.errors import StatesError
+from designer.asl.model import Machine
+from executions.engine import signals as sig
+from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIMED_OUT, Frame, RunState
+
+MAX_PAYLOAD_BYTES = 262_144  # AWS: 256 KiB of UTF-8 for any state, task or execution input/output
+EXECUTION_TIMER = "execution-timeout"
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+
+@dataclass(slots=True)
+class Step:
+    state: RunState
+    events: list[dict] = field(default_factory=list)
+    commands: list = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.state.status
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds, as the context object and history show time."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def state_machine_arn(name: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
+    return f"arn:aws:states:{region}:{account}:stateMachine:{name}"
+
+
+def execution_arn(machine_name: str, name: str, region: str = DEFAULT_REGION,
+                  account: str = DEFAULT_ACCOUNT) -> str:
+    return f"arn:aws:states:{region}:{account}:execution:{machine_name}:{name}"
+
+
+def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machine_name: str,
+          state_machine_id: str | None = None, execution_id: str | None = None, role_arn: str | None = None,
+          redrive_count: int = 0, token_factory: Callable[[], str] | None = None,
+          max_events: int | None = None, max_payload: int = MAX_PAYLOAD_BYTES) -> Step:
+    """Start an execution: write ExecutionStarted, then run until the first wait (or the end)."""
+    state_machine_id = state_machine_id or state_machine_arn(state_machine_name)
+    execution_id = execution_id or execution_arn(state_machine_name, name)
+    context = {
+        "Id": execution_id,
+        "Input": input,
+        "Name": name,
+        "RoleArn": role_arn or f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/flowdeck",
+        "StartTime": iso(now),
+        "RedriveCount": redrive_count,
+    }
+    state = RunState(context, {"Id": state_machine_id, "Name": state_machine_name})
+    run = _Run(machine, state, now, token_factory, max_payload)
+    root = Frame(state.new_id(), None, "", machine.start_at, input)
+    state.frames[root.id] = root
+    text = dumps(input)
+    run.emit(root, "ExecutionStarted", "executionStartedEventDetails", {
+        "input": text, "inputDetails": {"truncated": False}, "roleArn": context["RoleArn"],
+    })
+    if payload_size(text) > max_payload:
+        run.fail_frame(root, errors.DATA_LIMIT_EXCEEDED,
+                       "The execution input exceeds the maximum number of bytes service limit.")
+        return run.step()
+    if machine.timeout_seconds is not None:
+        run.start_timer(None, EXECUTION_TIMER, now + timedelta(seconds=machine.timeout_seconds), "execution")
+    run.push(root)
+    run.loop(max_events)
+    return run.step()
+
+
+def advance(machine: Machine, state: RunState, incoming: list, *, now: datetime,
+            token_factory: Callable[[], str] | None = None, max_events: int | None = None,
+            max_payload: int = MAX_PAYLOAD_BYTES) -> Step:
+    """Consume what happened (task outcomes, timers fired, a stop) and go as far as possible."""
+    run = _Run(machine, state, now, token_factory, max_payload)
+    for signal in incoming:
+        if state.status != RUNNING:
+            break
+        run.deliver(signal)
+    run.loop(max_events)
+    return run.step()
+
+
+class _Run:
+    """One call of start()/advance(): the state being changed and what the call has produced so far."""
+
+    def __init__(self, machine: Machine, state: RunState, now: datetime,
+                 token_factory: Callable[[], str] | None, max_payload: int):
+        from executions.engine.states import HANDLERS
+
+        self.machine = machine
+        self.state = state
+        self.now = now
+        self.now_iso = iso(now)
+        self.events: list[dict] = []
+        self.commands: list = []
+        self.token_factory = token_factory or (lambda: secrets.token_urlsafe(48))
+        self.max_payload = max_payload
+        self.handlers = HANDLERS
+
+    def step(self) -> Step:
+        return Step(self.state, self.events, self.commands)
+
+    # --- scheduling --------------------------------------------------------------------------
+
+    def push(self, frame: Frame) -> None:
+        if frame.id not in self.state.runnable:
+            self.state.runnable.append(frame.id)
+
+    def loop(self, max_events: int | None) -> None:
+        state = self.state
+        runnable = state.runnable
+        frames = state.frames
+        states = self.machine.states
+        handlers = self.handlers
+        while runnable and state.status == RUNNING:
+            if max_events is not None and len(self.events) >= max_events:
+                return
+            frame = frames[runnable.pop()]
+            mark = len(runnable)
+            if handlers[states[frame.state].type].step(self, frame, states[frame.state]):
+                # Still runnable: below any frame it just spawned, so the children run first.
+                runnable.insert(mark, frame.id)
+
+    def deliver(self, signal: Any) -> None:
+        state = self.state
+        if isinstance(signal, sig.StopExecution):
+            self.end_execution(ABORTED, "ExecutionAborted", "executionAbortedEventDetails",
+                               signal.error, signal.cause)
+            return
+        key = signal.timer_id if isinstance(signal, sig.TimerFired) else signal.task_id
+        if isinstance(signal, sig.TimerFired):
+            state.timers.pop(key, None)
+            if key == EXECUTION_TIMER:
+                self.end_execution(TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails",
+                                   errors.TIMEOUT, "The execution timed out.")
+                return
+        frame_id = state.waiting.get(key)
+        if frame_id is None or frame_id not in state.frames:
+            return  # stale: the task or timer belongs to an attempt that is already over
+        frame = state.frames[frame_id]
+        self.handlers[self.machine.states[frame.state].type].deliver(self, frame, self.machine.states[frame.state],
+                                                                   signal)
+
+    # --- history -----------------------------------------------------------------------------
+
+    def emit(self, frame: Frame | None, type: str, details_key: str | None = None,
+             details: dict | None = None) -> int:
+        if frame is not None and frame.silent:
+            return frame.last_event
+        state = self.state
+        state.event_id += 1
+        event = {
+            "timestamp": self.now_iso,
+            "type": type,
+            "id": state.event_id,
+            "previousEventId": frame.last_event if frame is not None else state.event_id - 1,
+        }
+        if details_key is not None:
+            event[details_key] = details
+        self.events.append(event)
+        if frame is not None:
+            frame.last_event = state.event_id
+        return state.event_id
+
+    # --- data helpers ------------------------------------------------------------------------
+
+    def context(self, frame: Frame) -> dict:
+        return {
+            "Execution": frame.execution or self.state.execution,
+            "State": {"Name": frame.state, "EnteredTime": frame.entered, "RetryCount": frame.retry_count},
+            "StateMachine": self.state.state_machine,
+        }
+
+    def variables(self, frame: Frame) -> Mapping:
+        """Variables visible to a frame: its own scope, then (read-only) each enclosing scope."""
+        if frame.view is not None:
+            return frame.view
+        scopes = [frame.vars]
+        parent_id = frame.parent
+        # ASL: Distributed Map children cannot read the parent's variables.
+        while parent_id is not None and frame.execution is None:
+            parent = self.state.frames[parent_id]
+            scopes.append(parent.vars)
+            if parent.execution is not None:
+                break
+            parent_id = parent.parent
+        frame.view = frame.vars if len(scopes) == 1 else ChainMap(*scopes)
+        return frame.view
+
+    def serialize(self, value: Any, what: str) -> str:
+        text = dumps(value)
+        if payload_size(text) > self.max_payload:
+            raise StatesError(errors.DATA_LIMIT_EXCEEDED,
+                              f"The {what} exceeds the maximum number of bytes service limit.")
+        return text
+
+    # --- state lifecycle (used by the handlers) --------------------------------------------------
+
+    def enter(self, frame: Frame, type: str, next_phase: str = "run") -> None:
+        frame.entered = self.now_iso
+        frame.retry_count = 0
+        frame.attempts = []
+        frame.data = {}
+        self.state.transitions += 1
+        event = "FailStateEntered" if type == "Fail" else f"{type}StateEntered"
+        self.emit(frame, event, "stateEnteredEventDetails", {
+            "name": frame.state, "input": dumps(frame.input), "inputDetails": {"truncated": False},
+        })
+        frame.phase = next_phase
+
+    def exit_state(self, frame: Frame, type: str, output: Any, assigned: dict | None, next: str | None) -> bool:
+        """Write XStateExited, apply Assign to the frame's scope, and move to `next` (None: the end)."""
+        try:
+            text = self.serialize(output, f"state/task '{frame.state}' output")
+            details = {"name": frame.state, "output": text, "outputDetails": {"truncated": False}}
+            if assigned:
+                details["assignedVariables"] = {name: dumps(value) for name, value in assigned.items()}
+                details["assignedVariablesDetails"] = {"truncated": False}
+        except StatesError as exc:
+            self.fail_frame(frame, exc.error, exc.cause)
+            return False
+        if assigned:
+            frame.vars.update(assigned)
+        self.emit(frame, f"{type}StateExited", "stateExitedEventDetails", details)
+        frame.input = output
+        frame.data = {"next": next}
+        frame.phase = "next"
+        return True
+
+    def go_next(self, frame: Frame) -> bool:
+        target = frame.data.get("next")
+        if target is None:
+            self.finish_frame(frame, frame.input)
+            return False
+        frame.state = target
+        frame.phase = "enter"
+        return True
+
+    def evaluation_failed(self, frame: Frame, exc: StatesError) -> None:
+        if exc.error == errors.QUERY_EVALUATION_ERROR:
+            details = {"error": exc.error, "cause": exc.cause, "state": frame.state}
+            location = getattr(exc, "location", None)
+            if location:
+                details["location"] = location
+            self.emit(frame, "EvaluationFailed", "evaluationFailedEventDetails", details)
+
+    # --- frames ending -----------------------------------------------------------------------
+
+    def finish_frame(self, frame: Frame, output: Any) -> None:
+        state = self.state
+        if frame.parent is None:
+            state.output = output
+            self.end_execution(SUCCEEDED, "ExecutionSucceeded", "executionSucceededEventDetails", output=output)
+            return
+        parent = state.frames[frame.parent]
+        self.handlers[self.machine.states[parent.state].type].child_done(self, parent, frame, output, None)
+
+    def fail_frame(self, frame: Frame, error: str | None, cause: str | None) -> None:
+        state = self.state
+        if frame.parent is None:
+            self.end_execution(FAILED, "ExecutionFailed", "executionFailedEventDetails", error, cause)
+            return
+        parent = state.frames[frame.parent]
+        self.handlers[self.machine.states[parent.state].type].child_done(
+            self, parent, frame, None, (error, cause))
+
+    def drop_frame(self, frame: Frame) -> None:
+        """Forget a finished or aborted frame and everything it was waiting for."""
+        state = self.state
+        state.frames.pop(frame.id, None)
+        if frame.id in state.runnable:
+            state.runnable.remove(frame.id)
+        for key in [k for k, v in state.waiting.items() if v == frame.id]:
+            self.release(key)
+
+    def abort_children(self, parent: Frame, on_abort: Callable[[Frame], None] | None = None) -> None:
+        """Stop every frame below `parent` (a failed sibling, a stop request): cancel what they wait for."""
+        children = [f for f in self.state.frames.values() if f.parent == parent.id]
+        for child in children:
+            self.abort_children(child)
+            if on_abort is not None:
+                on_abort(child)
+            self.drop_frame(child)
+
+    def end_execution(self, status: str, event: str, details_key: str, error: str | None = None,
+                      cause: str | None = None, output: Any = None) -> None:
+        state = self.state
+        details: dict = {}
+        if status == SUCCEEDED:
+            details = {"output": dumps(output), "outputDetails": {"truncated": False}}
+        else:
+            if error is not None:
+                details["error"] = error
+            if cause is not None:
+                details["cause"] = cause
+            state.error, state.cause = error, cause
+        root = next((f for f in state.frames.values() if f.parent is None), None)
+        self.emit(root, event, details_key, details)
+        state.status = status
+        for key in list(state.waiting):
+            self.release(key)
+        for timer in list(state.timers):
+            state.timers.pop(timer)
+            self.commands.append(sig.CancelTimer(timer))
+        state.frames.clear()
+        state.runnable.clear()
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def start_timer(self, frame: Frame | None, timer_id: str, due: datetime, kind: str) -> None:
+        self.state.timers[timer_id] = iso(due)
+        if frame is not None:
+            self.state.waiting[timer_id] = frame.id
+        self.commands.append(sig.StartTimer(timer_id, due))
+
+    def release(self, key: str) -> None:
+        """Stop waiting for a task or timer, telling the host it may drop it."""
+        self.state.waiting.pop(key, None)
+        if key in self.state.timers:
+            self.state.timers.pop(key)
+            self.commands.append(sig.CancelTimer(key))
+        elif key.startswith("task-"):
+            self.commands.append(sig.CancelTask(key))
+
+    def new_key(self, prefix: str) -> str:
+        return f"{prefix}-{self.state.new_id()}"

@@ -1,0 +1,106 @@
+"""What flows in and out of the interpreter besides history events.
+
+Signals come in: the outcome of something the engine asked for (a task's result, a timer firing) or an
+operator's request (stop). Commands go out: what the host must do (invoke a task, start a timer).
+All are plain data with `to_dict()` so a host can queue them durably.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+class _Plain:
+    def to_dict(self) -> dict:
+        data = asdict(self)  # type: ignore[call-overload]
+        data["kind"] = type(self).__name__
+        return data
+
+
+# --- signals: host -> engine ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStarted(_Plain):
+    task_id: str
+    worker_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSubmitted(_Plain):
+    """A .sync or callback task was accepted by its service (TaskSubmitted history event)."""
+
+    task_id: str
+    output: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSucceeded(_Plain):
+    task_id: str
+    output: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFailed(_Plain):
+    task_id: str
+    error: str | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskHeartbeat(_Plain):
+    task_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFired(_Plain):
+    timer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopExecution(_Plain):
+    error: str | None = None
+    cause: str | None = None
+
+
+Signal = TaskStarted | TaskSubmitted | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | StopExecution
+
+# --- commands: engine -> host ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InvokeTask(_Plain):
+    """Run a Task state's resource with `input`; answer with TaskStarted/TaskSucceeded/TaskFailed."""
+
+    task_id: str
+    resource: str
+    input: Any
+    state_name: str
+    attempt: int  # 0 for the first try, n for the n-th retry ($$.State.RetryCount)
+    execution_id: str  # the execution ARN (for mocks, nested executions, logs)
+    timeout_seconds: int | None = None
+    heartbeat_seconds: int | None = None
+    token: str | None = None  # $$.Task.Token for callback tasks and activities
+    credentials: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTask(_Plain):
+    """The task's result is no longer wanted (timed out, execution stopped, sibling branch failed)."""
+
+    task_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartTimer(_Plain):
+    timer_id: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTimer(_Plain):
+    timer_id: str
+
+
+Command = InvokeTask | CancelTask | StartTimer | CancelTimer

@@ -1,0 +1,229 @@
+"""Map: run the ItemProcessor once per item (or batch), at most MaxConcurrency at a time.
+
+Inline history: MapStateEntered -> MapStateStarted{length} -> MapIterationStarted{index} ... (iteration
+events) ... MapIterationSucceeded|Failed -> MapStateSucceeded|Failed -> MapStateExited. Distributed mode runs
+each item as a child execution with its own history and writes MapRunStarted/MapRunSucceeded|Failed in the
+parent instead; failures up to ToleratedFailureCount/Percentage are tolerated.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from designer.asl import errors
+from designer.asl.dataflow import JSONATA
+from designer.asl.errors import StatesError
+from executions.engine.interpreter import dumps, payload_size
+from executions.engine.retry import fail_state, handle_error
+from executions.engine.runstate import Frame
+from executions.engine.states.base import Handler
+
+if TYPE_CHECKING:
+    from designer.asl.model import MapState
+    from executions.engine.interpreter import _Run
+
+INLINE_MAX_CONCURRENCY = 40  # AWS quota: an Inline Map runs at most 40 iterations at once
+DISTRIBUTED_MAX_CONCURRENCY = 10_000
+
+
+class MapHandler(Handler):
+    type = "Map"
+
+    def step(self, run: _Run, frame: Frame, state: MapState) -> bool:
+        if frame.phase == "enter":
+            run.enter(frame, self.type, "start")
+            return True
+        return super().step(run, frame, state)
+
+    def phase_start(self, run: _Run, frame: Frame, state: MapState) -> bool:
+        context = run.context(frame)
+        variables = run.variables(frame)
+        try:
+            selected = state.io.select(frame.input, context, variables)
+            inputs = self._inputs(run, frame, state, selected, context, variables)
+            limit = _count(state.max_concurrency, "MaxConcurrency", state, selected, context, variables)
+            tolerated = _tolerance(state, selected, context, variables)
+        except StatesError as exc:
+            return fail_state(run, frame, state, exc, "start")
+        cap = DISTRIBUTED_MAX_CONCURRENCY if state.distributed else INLINE_MAX_CONCURRENCY
+        limit = cap if not limit or limit > cap else limit
+        count = len(inputs)
+        frame.data = {
+            "inputs": inputs, "next": 0, "active": 0, "results": [None] * count, "failed": 0,
+            "limit": limit, "tolerated": tolerated,
+        }
+        run.emit(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": count})
+        if state.distributed:
+            label = state.label or frame.state
+            run_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{run.state.execution['Id']}/{frame.id}/{run.state.counter}")
+            machine_arn = run.state.state_machine["Id"]
+            frame.data["map_run"] = f"{machine_arn.replace(':stateMachine:', ':mapRun:')}/{label}:{run_id}"
+            run.emit(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": frame.data["map_run"]})
+        frame.phase = "running"
+        return True
+
+    def _inputs(self, run: _Run, frame: Frame, state: MapState, selected: Any, context: dict,
+                variables: Any) -> list:
+        jsonata = state.language == JSONATA
+        source = selected if state.items is None else state.items(selected, context, variables)
+        if isinstance(source, dict):
+            entries = list(source.items())  # ASL 2025-09: a Map may iterate an object's values, with keys
+        elif isinstance(source, list):
+            entries = [(None, item) for item in source]
+        else:
+            kind = errors.QUERY_EVALUATION_ERROR if jsonata else errors.RUNTIME
+            raise StatesError(kind, f"The items of Map state '{frame.state}' must be a JSON array, "
+                                    f"but were: {dumps(source)[:200]}")
+        selector = state.item_selector
+        if selector is None:
+            inputs = [value for _, value in entries]
+        else:
+            inputs = []
+            for index, (key, value) in enumerate(entries):
+                item = {"Index": index, "Value": value}
+                if key is not None:
+                    item["Key"] = key
+                if state.distributed:
+                    item["Source"] = "STATE_DATA"
+                item_context = dict(context, Map={"Item": item})
+                inputs.append(selector(selected, item_context, variables))
+        if state.batcher is not None:
+            inputs = self._batches(state, inputs, selected, context, variables)
+        return inputs
+
+    def _batches(self, state: MapState, inputs: list, selected: Any, context: dict, variables: Any) -> list:
+        batcher = state.batcher
+        max_items = _count(batcher.get("MaxItemsPerBatch"), "MaxItemsPerBatch", state, selected, context, variables)
+        max_bytes = _count(batcher.get("MaxInputBytesPerBatch"), "MaxInputBytesPerBatch", state, selected,
+                           context, variables)
+        batch_input = batcher["BatchInput"](selected, context, variables) if "BatchInput" in batcher else None
+        batches: list[list] = []
+        size = 0
+        for item in inputs:
+            item_size = payload_size(dumps(item)) + 1
+            current = batches[-1] if batches else None
+            if current is None or (max_items and len(current) >= max_items) or \
+                    (max_bytes and current and size + item_size > max_bytes):
+                batches.append([item])
+                size = item_size
+            else:
+                current.append(item)
+                size += item_size
+        if batch_input is None:
+            return [{"Items": batch} for batch in batches]
+        return [{"BatchInput": batch_input, "Items": batch} for batch in batches]
+
+    def phase_running(self, run: _Run, frame: Frame, state: MapState) -> bool:
+        data = frame.data
+        if data["next"] < len(data["inputs"]) and data["active"] < data["limit"]:
+            self._spawn(run, frame, state, data["next"])
+            return True
+        if data["active"]:
+            return False
+        if state.distributed:
+            run.emit(frame, "MapRunSucceeded")
+        run.emit(frame, "MapStateSucceeded")
+        frame.phase = "result"
+        return True
+
+    def _spawn(self, run: _Run, frame: Frame, state: MapState, index: int) -> None:
+        data = frame.data
+        data["next"] += 1
+        data["active"] += 1
+        item = data["inputs"][index]
+        data["inputs"][index] = None  # the child owns it now; keeps a finished Map's state small
+        scope = run.machine.scopes[state.processor]
+        execution = None
+        if state.distributed:
+            name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{data['map_run']}/{index}"))
+            parent_execution = frame.execution or run.state.execution
+            execution = dict(parent_execution, Id=f"{data['map_run'].replace(':mapRun:', ':execution:')}:{name}",
+                             Name=name, Input=item, StartTime=run.now_iso, RedriveCount=0)
+        child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, item, index=index,
+                      silent=frame.silent or state.distributed, execution=execution)
+        if not state.distributed:
+            run.emit(frame, "MapIterationStarted", "mapIterationStartedEventDetails",
+                     {"name": frame.state, "index": index})
+        child.last_event = frame.last_event
+        run.state.frames[child.id] = child
+        run.push(child)
+
+    def child_done(self, run: _Run, parent: Frame, child: Frame, output: Any,
+                   failure: tuple[str | None, str | None] | None) -> None:
+        state = run.machine.states[parent.state]
+        data = parent.data
+        details = {"name": parent.state, "index": child.index}
+        run.drop_frame(child)
+        data["active"] -= 1
+        if failure is None:
+            data["results"][child.index] = output
+            if not state.distributed:
+                run.emit(parent, "MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+            run.push(parent)
+            return
+        error, cause = failure
+        if state.distributed:
+            data["failed"] += 1
+            data["results"][child.index] = {"Error": error, "Cause": cause}
+            if not _breached(data):
+                run.push(parent)
+                return
+            error, cause = (errors.EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                            "The specified tolerated failure threshold was exceeded")
+            run.abort_children(parent)
+            run.emit(parent, "MapRunFailed", "mapRunFailedEventDetails", {"error": error, "cause": cause})
+        else:
+            run.emit(parent, "MapIterationFailed", "mapIterationFailedEventDetails", details)
+            run.abort_children(parent, lambda aborted: run.emit(
+                parent, "MapIterationAborted", "mapIterationAbortedEventDetails",
+                {"name": parent.state, "index": aborted.index}))
+        parent.data = {"error": error, "cause": cause}
+        parent.phase = "failed"
+        run.push(parent)
+
+    def phase_failed(self, run: _Run, frame: Frame, state: MapState) -> bool:
+        run.emit(frame, "MapStateFailed")
+        frame.phase = "error"
+        return True
+
+    def phase_error(self, run: _Run, frame: Frame, state: MapState) -> bool:
+        return handle_error(run, frame, state, frame.data["error"], frame.data.get("cause"), "start")
+
+    def phase_result(self, run: _Run, frame: Frame, state: MapState) -> bool:
+        try:
+            output, assigned = state.io.finish_result(frame.input, frame.data["results"], run.context(frame),
+                                                      run.variables(frame))
+        except StatesError as exc:
+            return fail_state(run, frame, state, exc, "start")
+        return run.exit_state(frame, self.type, output, assigned, state.next)
+
+
+def _breached(data: dict) -> bool:
+    count, percentage = data["tolerated"]
+    failed, total = data["failed"], len(data["results"])
+    if count is not None and failed > count:
+        return True
+    if percentage is not None and total and failed * 100.0 / total > percentage:
+        return True
+    return count is None and percentage is None and failed > 0
+
+
+def _count(field, name: str, state: MapState, selected, context, variables) -> int | None:
+    if field is None:
+        return None
+    value = field(selected, context, variables)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
+        kind = errors.QUERY_EVALUATION_ERROR if state.language == JSONATA else errors.RUNTIME
+        raise StatesError(kind, f"The value of {name} must be a non-negative integer, but was '{value}'")
+    return int(value)
+
+
+def _tolerance(state: MapState, selected, context, variables) -> tuple[int | None, float | None]:
+    count = _count(state.tolerated_count, "ToleratedFailureCount", state, selected, context, variables)
+    percentage = None
+    if state.tolerated_percentage is not None:
+        percentage = state.tolerated_percentage(selected, context, variables)
+        if isinstance(percentage, bool) or not isinstance(percentage, (int, float)) or not 0 <= percentage <= 100:
+            kind = errors.QUERY_EVALUATION_ERROR if state.language == JSONATA else errors.RUNTIME
+            raise StatesError(kind, f"ToleratedFailurePercentage must be a number from 0 to 100, not '{percentage}'")
+    return count, percentage

@@ -1,0 +1,86 @@
+"""Parallel: run every branch on the same effective input; the result is their outputs in branch order.
+
+History: ParallelStateEntered -> ParallelStateStarted -> (branch events) -> ParallelStateSucceeded |
+ParallelStateFailed -> ParallelStateExited. A failing branch stops the others and the state fails with the
+branch's own error (as AWS does, rather than the spec's States.BranchFailed).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from designer.asl.errors import StatesError
+from executions.engine.retry import fail_state, handle_error
+from executions.engine.runstate import Frame
+from executions.engine.states.base import Handler
+
+if TYPE_CHECKING:
+    from designer.asl.model import ParallelState
+    from executions.engine.interpreter import _Run
+
+
+class ParallelHandler(Handler):
+    type = "Parallel"
+
+    def step(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        if frame.phase == "enter":
+            run.enter(frame, self.type, "start")
+            return True
+        return super().step(run, frame, state)
+
+    def phase_start(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        context = run.context(frame)
+        variables = run.variables(frame)
+        try:
+            effective = state.io.prepare(state.io.select(frame.input, context, variables), context, variables)
+            run.serialize(effective, f"input to the branches of state '{frame.state}'")
+        except StatesError as exc:
+            return fail_state(run, frame, state, exc, "start")
+        run.emit(frame, "ParallelStateStarted")
+        count = len(state.branches)
+        frame.data = {"results": [None] * count, "remaining": count}
+        frame.phase = "running"
+        # Pushed last-first so branch 0 runs first; each runs until it waits, then the next.
+        for index in reversed(range(count)):
+            scope = run.machine.scopes[state.branches[index]]
+            child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, effective, index=index,
+                          silent=frame.silent)
+            child.last_event = frame.last_event
+            run.state.frames[child.id] = child
+            run.push(child)
+        return False
+
+    def phase_running(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        if frame.data["remaining"]:
+            return False
+        run.emit(frame, "ParallelStateSucceeded")
+        frame.phase = "result"
+        return True
+
+    def child_done(self, run: _Run, parent: Frame, child: Frame, output: Any,
+                   failure: tuple[str | None, str | None] | None) -> None:
+        run.drop_frame(child)
+        if failure is not None:
+            run.abort_children(parent)
+            parent.data = {"error": failure[0], "cause": failure[1]}
+            parent.phase = "failed"
+        else:
+            parent.data["results"][child.index] = output
+            parent.data["remaining"] -= 1
+            parent.last_event = max(parent.last_event, child.last_event)
+        run.push(parent)
+
+    def phase_failed(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        run.emit(frame, "ParallelStateFailed")
+        frame.phase = "error"
+        return True
+
+    def phase_error(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        return handle_error(run, frame, state, frame.data["error"], frame.data.get("cause"), "start")
+
+    def phase_result(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        try:
+            output, assigned = state.io.finish_result(frame.input, frame.data["results"], run.context(frame),
+                                                      run.variables(frame))
+        except StatesError as exc:
+            return fail_state(run, frame, state, exc, "start")
+        return run.exit_state(frame, self.type, output, assigned, state.next)
