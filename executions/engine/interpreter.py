@@ -46,8 +46,12 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON, as AWS writes inputs and outputs in history events."""
+    return _encode(value)
 
 
 def payload_size(text: str) -> int:
@@ -126,6 +130,10 @@ class _Run:
         self.token_factory = token_factory or (lambda: secrets.token_urlsafe(48))
         self.max_payload = max_payload
         self.handlers = HANDLERS
+        # The last value serialised and its text: a state's output is the next state's input, and JSON
+        # values are never mutated in place, so identity is enough to reuse the text.
+        self._last_value: Any = None
+        self._last_text = "null"
 
     def step(self) -> Step:
         return Step(self.state, self.events, self.commands)
@@ -217,8 +225,15 @@ class _Run:
         frame.view = frame.vars if len(scopes) == 1 else ChainMap(*scopes)
         return frame.view
 
+    def text(self, value: Any) -> str:
+        if value is self._last_value:
+            return self._last_text
+        text = _encode(value)
+        self._last_value, self._last_text = value, text
+        return text
+
     def serialize(self, value: Any, what: str) -> str:
-        text = dumps(value)
+        text = self.text(value)
         if payload_size(text) > self.max_payload:
             raise StatesError(errors.DATA_LIMIT_EXCEEDED,
                               f"The {what} exceeds the maximum number of bytes service limit.")
@@ -234,7 +249,7 @@ class _Run:
         self.state.transitions += 1
         event = "FailStateEntered" if type == "Fail" else f"{type}StateEntered"
         self.emit(frame, event, "stateEnteredEventDetails", {
-            "name": frame.state, "input": dumps(frame.input), "inputDetails": {"truncated": False},
+            "name": frame.state, "input": self.text(frame.input), "inputDetails": {"truncated": False},
         })
         frame.phase = next_phase
 
