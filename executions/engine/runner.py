@@ -58,7 +58,8 @@ class LocalRunner:
 
     def __init__(self, machine: Machine, resolver: Resolver | None = None, *, real_time: bool = False,
                  start_time: datetime | None = None, keep_history: bool = True,
-                 max_payload: int = MAX_PAYLOAD_BYTES, resume_every_step: bool = False):
+                 max_payload: int = MAX_PAYLOAD_BYTES, resume_every_step: bool = False,
+                 token_factory: Callable[[], str] | None = None):
         self.machine = machine
         self.resolver = resolver or no_resolver
         self.real_time = real_time
@@ -67,6 +68,7 @@ class LocalRunner:
         self.max_payload = max_payload
         # Tests: round-trip the run state through JSON between steps, as a durable host would.
         self.resume_every_step = resume_every_step
+        self.token_factory = token_factory
 
     def run(self, input: Any, *, name: str = "local", state_machine_name: str = "local",
             max_events: int | None = None) -> RunResult:
@@ -74,7 +76,7 @@ class LocalRunner:
         started_at = time.monotonic()
         history: list[dict] = []
         step = start(self.machine, input, now=now, name=name, state_machine_name=state_machine_name,
-                     max_events=max_events, max_payload=self.max_payload)
+                     max_events=max_events, max_payload=self.max_payload, token_factory=self.token_factory)
         tasks: deque[sig.InvokeTask] = deque()
         timers: list[tuple[datetime, int, str]] = []
         live_timers: set[str] = set()
@@ -120,7 +122,7 @@ class LocalRunner:
             if self.real_time:
                 now = max(now, origin + timedelta(seconds=time.monotonic() - started_at))
             step = advance(self.machine, state, incoming, now=now, max_events=max_events,
-                           max_payload=self.max_payload)
+                           max_payload=self.max_payload, token_factory=self.token_factory)
         return RunResult(state.status, state.output, state.error, state.cause, history, state.transitions)
 
     def _invoke(self, command: sig.InvokeTask) -> list:
