@@ -259,7 +259,14 @@ class _Run:
             text = self.serialize(output, f"state/task '{frame.state}' output")
             details = {"name": frame.state, "output": text, "outputDetails": {"truncated": False}}
             if assigned:
-                details["assignedVariables"] = {name: dumps(value) for name, value in assigned.items()}
+                texts = {name: dumps(value) for name, value in assigned.items()}
+                # AWS quotas: 256 KiB for one variable and for all of one Assign together.
+                sizes = [payload_size(text) for text in texts.values()]
+                if max(sizes) > self.max_payload or sum(sizes) > self.max_payload:
+                    raise StatesError(errors.DATA_LIMIT_EXCEEDED,
+                                      f"The variables assigned by state '{frame.state}' exceed the maximum "
+                                      "number of bytes service limit.")
+                details["assignedVariables"] = texts
                 details["assignedVariablesDetails"] = {"truncated": False}
         except StatesError as exc:
             self.fail_frame(frame, exc.error, exc.cause)
