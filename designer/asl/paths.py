@@ -74,6 +74,26 @@ class CompiledPath:
                 return node
 
             return by_names
+        if keys is not None:
+
+            def by_keys(node: Any, data: Any) -> Any:
+                for key in keys:
+                    if type(key) is int:
+                        # Only arrays take an index (a string must not yield a character).
+                        if not isinstance(node, list):
+                            return MISSING
+                        try:
+                            node = node[key]
+                        except IndexError:
+                            return MISSING
+                    else:
+                        try:
+                            node = node[key]
+                        except (KeyError, TypeError):
+                            return MISSING
+                return node
+
+            return by_keys
         if self.is_definite:
             return lambda node, data: walk_definite(node, segments)
         return lambda node, data: select_all(segments, node, data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any, Callable
 
@@ -58,7 +57,11 @@ def format_text(value: Any) -> str:
         return "[" + ", ".join(format_text(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}={format_text(item)}" for key, item in value.items()) + "}"
-    return json.dumps(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)  # int, or float as JSON prints it (1.1, 1.0)
 
 
 def string_split(args: list) -> list[str]:
