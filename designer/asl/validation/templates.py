@@ -38,7 +38,7 @@ def dollar_value_problem(value) -> str | None:
         return f"expected a string, got {show(value)}"
     if value.startswith("$"):
         return syntax.path_problem(value)
-    if syntax.is_intrinsic(value):
+    if syntax.is_intrinsic(value) or value.lstrip().startswith("States."):
         return syntax.intrinsic_problem(value)
     return f"{show(value)} is neither a path (starting with '$') nor an intrinsic function (States.*)"
 
@@ -152,8 +152,9 @@ def check_jsonata_string(report: Report, text: str, location: str, states_fields
 
 
 def _is_restriction(problem: str) -> bool:
-    # The JSONata checker words restrictions (valid JSONata that ASL forbids) as "... not supported".
-    return "not supported" in problem or "does not exist" in problem
+    # Syntax errors come back as "Invalid JSONata expression ..." (or an empty expression); the rest
+    # is valid JSONata that ASL forbids ($, $$ or bare names at the top level, $eval).
+    return not problem.startswith("Invalid JSONata expression") and "is empty" not in problem
 
 
 def is_expression(value) -> bool:
