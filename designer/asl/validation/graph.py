@@ -14,7 +14,7 @@ from designer.asl.validation.diagnostics import MISSING_END_STATE, MISSING_TARGE
 
 _TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
 _CATCHING_TYPES = frozenset({"Task", "Parallel", "Map"})
-_ENDING_TYPES = frozenset({"Task", "Parallel", "Map", "Pass", "Wait"})
+_NOT_ENDING_TYPES = frozenset({"Choice", "Succeed", "Fail"})
 
 
 def targets(state) -> list[str]:
@@ -41,10 +41,12 @@ def targets(state) -> list[str]:
 
 
 def is_terminal(state) -> bool:
+    # A state of unknown or missing Type that says End: true counts, so that the one schema error
+    # about its Type is not joined by a MISSING_END_STATE that fixing the Type would also fix.
     if not isinstance(state, dict):
         return False
     kind = state.get("Type")
-    return kind in _TERMINAL_TYPES or (kind in _ENDING_TYPES and state.get("End") is True)
+    return kind in _TERMINAL_TYPES or (kind not in _NOT_ENDING_TYPES and state.get("End") is True)
 
 
 def reachable_from(start, states: dict) -> frozenset:
