@@ -241,7 +241,8 @@ BAD_CONFIGS = [
     (_with(["StateMachines", "LambdaSQSIntegration"], {}),
      "mock config /StateMachines/LambdaSQSIntegration: a state machine has a single field, TestCases"),
     (_with(["StateMachines", "LambdaSQSIntegration", "TestCases", "HappyPath"], ["LambdaState"]),
-     "mock config /StateMachines/LambdaSQSIntegration/TestCases/HappyPath: test case 'HappyPath' must be a JSON object"),
+     "mock config /StateMachines/LambdaSQSIntegration/TestCases/HappyPath: test case 'HappyPath' must be a JSON "
+     "object"),
     (_with(["StateMachines", "LambdaSQSIntegration", "TestCases", "HappyPath", "SQSState"], {"0": {}}),
      "mock config /StateMachines/LambdaSQSIntegration/TestCases/HappyPath/SQSState: the mocked response for "
      "state 'SQSState' must be the name of a mocked response (a string), not an object"),
