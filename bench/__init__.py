@@ -1,0 +1,1 @@
+"""Benchmarks: the interpreter against moto (engine.py)."""
