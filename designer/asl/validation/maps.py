@@ -38,10 +38,11 @@ def structure(ck: Checker, st: StateInfo) -> None:
     if "ItemProcessor" not in data and "Iterator" not in data:
         ck.report.schema("These fields are required: [ItemProcessor] (or the deprecated [Iterator])", location)
     fields.exclusive(ck, data, location, "ItemProcessor", "Iterator")
-    fields.exclusive(ck, data, location, "ItemSelector", "Parameters")
-    fields.exclusive(ck, data, location, "MaxConcurrency", "MaxConcurrencyPath")
-    fields.exclusive(ck, data, location, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath")
-    fields.exclusive(ck, data, location, "ToleratedFailureCount", "ToleratedFailureCountPath")
+    if st.jsonpath:  # in JSONata the second field of each pair is already refused
+        fields.exclusive(ck, data, location, "ItemSelector", "Parameters")
+        fields.exclusive(ck, data, location, "MaxConcurrency", "MaxConcurrencyPath")
+        fields.exclusive(ck, data, location, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath")
+        fields.exclusive(ck, data, location, "ToleratedFailureCount", "ToleratedFailureCountPath")
 
 
 def is_distributed(processor) -> bool:
@@ -174,7 +175,8 @@ def _check_reader_config(ck: Checker, st: StateInfo, value, location: str) -> No
             ck.report.schema(f"Field '{key}' is not supported", location)
     if value.get("CSVHeaderLocation") == "GIVEN" and "CSVHeaders" not in value:
         ck.report.schema("These fields are required: [CSVHeaders] (CSVHeaderLocation is GIVEN)", location)
-    fields.exclusive(ck, value, location, "MaxItems", "MaxItemsPath")
+    if st.jsonpath:
+        fields.exclusive(ck, value, location, "MaxItems", "MaxItemsPath")
     for key, field_value in value.items():
         key_location = at(location, key)
         if key in READER_ENUMS:
@@ -204,8 +206,9 @@ def _check_item_batcher(ck: Checker, st: StateInfo, value, location: str) -> Non
     limits = ("MaxItemsPerBatch", "MaxInputBytesPerBatch") + (path_fields if st.jsonpath else ())
     if not any(name in value for name in limits):
         ck.report.schema(f"ItemBatcher needs at least one of the following fields: [{', '.join(limits)}]", location)
-    fields.exclusive(ck, value, location, "MaxItemsPerBatch", "MaxItemsPerBatchPath")
-    fields.exclusive(ck, value, location, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
+    if st.jsonpath:
+        fields.exclusive(ck, value, location, "MaxItemsPerBatch", "MaxItemsPerBatchPath")
+        fields.exclusive(ck, value, location, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
     for key, field_value in value.items():
         key_location = at(location, key)
         if key == "MaxItemsPerBatch":

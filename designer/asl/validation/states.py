@@ -103,6 +103,8 @@ def _check_value_path(ck: Checker, st: StateInfo, value, location: str) -> None:
 
 
 def _fail_structure(ck: Checker, st: StateInfo) -> None:
+    if not st.jsonpath:  # JSONata refuses ErrorPath/CausePath outright
+        return
     fields.exclusive(ck, st.data, st.location, "Error", "ErrorPath")
     fields.exclusive(ck, st.data, st.location, "Cause", "CausePath")
 

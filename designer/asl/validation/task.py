@@ -40,8 +40,9 @@ def resource_problem(value) -> str | None:
 def structure(ck: Checker, st: StateInfo) -> None:
     data, location = st.data, st.location
     fields.required(ck, st, "Resource")
-    fields.exclusive(ck, data, location, "TimeoutSeconds", "TimeoutSecondsPath")
-    fields.exclusive(ck, data, location, "HeartbeatSeconds", "HeartbeatSecondsPath")
+    if st.jsonpath:  # JSONata refuses the *Path fields outright
+        fields.exclusive(ck, data, location, "TimeoutSeconds", "TimeoutSecondsPath")
+        fields.exclusive(ck, data, location, "HeartbeatSeconds", "HeartbeatSecondsPath")
     timeout, heartbeat = data.get("TimeoutSeconds"), data.get("HeartbeatSeconds")
     if is_int(timeout) and is_int(heartbeat) and heartbeat >= timeout:
         ck.report.schema(
