@@ -3,6 +3,7 @@
 `json.loads` does the work at C speed; only when it finds a problem (or a duplicate key, which it
 would silently drop) does a small position-tracking scanner walk the text again to say where.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,9 +87,7 @@ def parse_definition_lenient(text: str) -> tuple[dict, list[DuplicateKey]]:
         raise DefinitionSyntaxError("Invalid JSON") from None  # pragma: no cover - scanner always raises
     if not isinstance(value, dict):
         line, column = _position(text, _first_significant(text))
-        raise DefinitionSyntaxError(
-            f"The definition must be a JSON object, not {_json_type(value)}", line, column
-        )
+        raise DefinitionSyntaxError(f"The definition must be a JSON object, not {_json_type(value)}", line, column)
     duplicates: list[DuplicateKey] = []
     if flagged:
         scan = _Scanner(text)
@@ -172,8 +171,11 @@ class _Scanner:
         char = text[index]
         if char in "{[":
             if depth > _SCAN_LIMIT:
-                self.fail(f"The definition nests objects and arrays more than {_SCAN_LIMIT} levels deep",
-                          index, DefinitionTooDeepError)
+                self.fail(
+                    f"The definition nests objects and arrays more than {_SCAN_LIMIT} levels deep",
+                    index,
+                    DefinitionTooDeepError,
+                )
             return self.object(index, path, depth) if char == "{" else self.array(index, path, depth)
         if char == '"':
             return json.decoder.scanstring(text, index + 1)[1]

@@ -4,11 +4,11 @@
 in document order; an empty list of ERRORs means the definition can be compiled and run. The rules
 live in `designer.asl.validation`, one module per subject (states, choice, maps, error handling, ...).
 """
+
 from __future__ import annotations
 
 from designer.asl.parse import DefinitionSyntaxError, DefinitionTooDeepError, parse_definition_lenient
 from designer.asl.validation.diagnostics import (
-    DUPLICATE_STATE_NAME,
     ERROR,
     INVALID_JSON,
     MISSING_DESCRIPTION,

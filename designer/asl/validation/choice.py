@@ -5,6 +5,7 @@ plus exactly one comparison operator) or a boolean expression (`And`/`Or`: non-e
 rules, `Not`: one rule); rules nest arbitrarily, only top-level rules carry `Next` (and `Assign`).
 A JSONata rule is {"Condition": true|false|"{% %}", "Next", "Assign"?, "Output"?}.
 """
+
 from __future__ import annotations
 
 from designer.asl.validation import fields, graph, templates, variables
@@ -20,20 +21,38 @@ from designer.asl.validation.values import (
 )
 
 STRING_OPERATORS = (
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
+    "StringEquals",
+    "StringLessThan",
+    "StringGreaterThan",
+    "StringLessThanEquals",
+    "StringGreaterThanEquals",
 )
 NUMERIC_OPERATORS = (
-    "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals",
+    "NumericEquals",
+    "NumericLessThan",
+    "NumericGreaterThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThanEquals",
 )
 TIMESTAMP_OPERATORS = (
-    "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
+    "TimestampEquals",
+    "TimestampLessThan",
+    "TimestampGreaterThan",
+    "TimestampLessThanEquals",
     "TimestampGreaterThanEquals",
 )
 TYPE_TESTS = ("IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp")
-PATH_OPERATORS = tuple(op + "Path" for op in STRING_OPERATORS + NUMERIC_OPERATORS + ("BooleanEquals",) + TIMESTAMP_OPERATORS)
+PATH_OPERATORS = tuple(
+    op + "Path" for op in STRING_OPERATORS + NUMERIC_OPERATORS + ("BooleanEquals",) + TIMESTAMP_OPERATORS
+)
 OPERATORS = frozenset(
-    STRING_OPERATORS + ("StringMatches",) + NUMERIC_OPERATORS + ("BooleanEquals",) + TIMESTAMP_OPERATORS
-    + TYPE_TESTS + PATH_OPERATORS
+    STRING_OPERATORS
+    + ("StringMatches",)
+    + NUMERIC_OPERATORS
+    + ("BooleanEquals",)
+    + TIMESTAMP_OPERATORS
+    + TYPE_TESTS
+    + PATH_OPERATORS
 )
 _BOOLEAN_EXPRESSIONS = ("And", "Or", "Not")
 _JSONPATH_RULE = OPERATORS | {"Variable", "And", "Or", "Not", "Comment"}
@@ -73,15 +92,15 @@ def _jsonpath_rule(ck: Checker, st: StateInfo, rule: dict, location: str, *, top
     if not kinds:
         report.schema("A Choice rule needs one of the following fields: [And, Or, Not, Variable]", location)
     elif len(kinds) > 1:
-        report.schema(
-            f"The object must have only one of the following fields, [And, Or, Not, Variable], found [{', '.join(kinds)}]",
-            location,
-        )
+        found = ", ".join(kinds)
+        report.schema(f"The object must have only one of the following fields, [And, Or, Not, Variable], found [{found}]", location)
     elif kinds == ["Variable"]:
         if "Variable" not in rule:
             report.schema("These fields are required: [Variable]", location)
         if not operators:
-            report.schema("A data-test rule needs exactly one comparison operator (StringEquals, IsPresent, ...)", location)
+            report.schema(
+                "A data-test rule needs exactly one comparison operator (StringEquals, IsPresent, ...)", location
+            )
         elif len(operators) > 1:
             report.schema(f"There should only be one of the following fields: [{', '.join(operators)}]", location)
     if top and "Next" not in rule:

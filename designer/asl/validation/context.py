@@ -1,4 +1,5 @@
 """What the checks share while walking one definition: the report, scopes, and the state at hand."""
+
 from __future__ import annotations
 
 from designer.asl.validation.diagnostics import Report
@@ -35,7 +36,7 @@ class Scope:
 
     __slots__ = ("location", "states", "names", "parent", "assigned", "isolated", "reachable", "top")
 
-    def __init__(self, location: str, states: dict, parent: "Scope | None", *, isolated: bool = False):
+    def __init__(self, location: str, states: dict, parent: Scope | None, *, isolated: bool = False):
         self.location = location  # "" for the top level, else e.g. "/States/P/Branches[0]"
         self.states = states
         self.names = frozenset(states)

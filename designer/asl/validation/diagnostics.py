@@ -1,4 +1,5 @@
 """Diagnostics as AWS's ValidateStateMachineDefinition reports them, and the list that collects them."""
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ IntervalSeconds (positive int), MaxAttempts (non-negative int), BackoffRate (>= 
 MaxDelaySeconds (1..31622400) and JitterStrategy (FULL|NONE). Catchers name a Next state and may
 shape the error output with ResultPath (JSONPath) or Output (JSONata), and Assign variables.
 """
+
 from __future__ import annotations
 
 from designer.asl.errors import ALL
@@ -89,8 +90,12 @@ def check_catch(ck: Checker, st: StateInfo, value, location: str) -> None:
             elif key == "Assign":
                 # ASL: a Catcher's Assign runs in the scope of the state that caught the error.
                 variables.check_assign(
-                    ck.report, field_value, key_location, jsonpath=st.jsonpath,
-                    states_fields=templates.CATCHER_STATES_FIELDS, outer_names=st.scope.outer_names(),
+                    ck.report,
+                    field_value,
+                    key_location,
+                    jsonpath=st.jsonpath,
+                    states_fields=templates.CATCHER_STATES_FIELDS,
+                    outer_names=st.scope.outer_names(),
                 )
             elif key == "Comment":
                 check_string(ck.report, field_value, key_location)

@@ -5,6 +5,7 @@ lists. A field of the other query language is reported with AWS's wording ("The 
 to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage"); any other
 unknown field with "Field 'X' is not supported". Both are located at the state, as AWS does.
 """
+
 from __future__ import annotations
 
 from designer.asl.validation import syntax, templates, variables
@@ -25,34 +26,84 @@ _ERRORS = {"Retry", "Catch"}
 ALLOWED = {
     JSONPATH: {
         "Pass": COMMON | _PATH_IO | _TRANSITION | {"Assign", "ResultPath", "Parameters", "Result"},
-        "Task": COMMON | _PATH_IO | _TRANSITION | _RESULT | _ERRORS | {
-            "Assign", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
-            "HeartbeatSecondsPath", "Credentials",
+        "Task": COMMON
+        | _PATH_IO
+        | _TRANSITION
+        | _RESULT
+        | _ERRORS
+        | {
+            "Assign",
+            "Resource",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "Credentials",
         },
         "Choice": COMMON | _PATH_IO | {"Assign", "Choices", "Default"},
         "Wait": COMMON | _PATH_IO | _TRANSITION | {"Assign", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"},
         "Succeed": COMMON | _PATH_IO,
         "Fail": COMMON | {"Error", "ErrorPath", "Cause", "CausePath"},
         "Parallel": COMMON | _PATH_IO | _TRANSITION | _RESULT | _ERRORS | {"Assign", "Branches"},
-        "Map": COMMON | _PATH_IO | _TRANSITION | _RESULT | _ERRORS | {
-            "Assign", "ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "ItemReader", "ItemBatcher",
-            "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage",
-            "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label",
+        "Map": COMMON
+        | _PATH_IO
+        | _TRANSITION
+        | _RESULT
+        | _ERRORS
+        | {
+            "Assign",
+            "ItemProcessor",
+            "Iterator",
+            "ItemsPath",
+            "ItemSelector",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            "Label",
         },
     },
     JSONATA: {
         "Pass": COMMON | _TRANSITION | {"Output", "Assign"},
-        "Task": COMMON | _TRANSITION | _ERRORS | {
-            "Output", "Assign", "Arguments", "Resource", "TimeoutSeconds", "HeartbeatSeconds", "Credentials",
+        "Task": COMMON
+        | _TRANSITION
+        | _ERRORS
+        | {
+            "Output",
+            "Assign",
+            "Arguments",
+            "Resource",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "Credentials",
         },
         "Choice": COMMON | {"Output", "Assign", "Choices", "Default"},
         "Wait": COMMON | _TRANSITION | {"Output", "Assign", "Seconds", "Timestamp"},
         "Succeed": COMMON | {"Output"},
         "Fail": COMMON | {"Error", "Cause"},
         "Parallel": COMMON | _TRANSITION | _ERRORS | {"Output", "Assign", "Arguments", "Branches"},
-        "Map": COMMON | _TRANSITION | _ERRORS | {
-            "Output", "Assign", "ItemProcessor", "Iterator", "Items", "ItemSelector", "ItemReader", "ItemBatcher",
-            "ResultWriter", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label",
+        "Map": COMMON
+        | _TRANSITION
+        | _ERRORS
+        | {
+            "Output",
+            "Assign",
+            "ItemProcessor",
+            "Iterator",
+            "Items",
+            "ItemSelector",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "ToleratedFailurePercentage",
+            "ToleratedFailureCount",
+            "Label",
         },
     },
 }
@@ -204,7 +255,11 @@ def check_arguments_value(ck: Checker, value, location: str) -> None:
 
 def check_assign(ck: Checker, st: StateInfo, value, location: str) -> None:
     variables.check_assign(
-        ck.report, value, location, jsonpath=st.jsonpath, states_fields=states_fields(st),
+        ck.report,
+        value,
+        location,
+        jsonpath=st.jsonpath,
+        states_fields=states_fields(st),
         outer_names=st.scope.outer_names(),
     )
 
@@ -212,7 +267,6 @@ def check_assign(ck: Checker, st: StateInfo, value, location: str) -> None:
 def check_end(ck: Checker, st: StateInfo, value, location: str) -> None:
     if check_bool(ck.report, value, location) and value is False and "Next" not in st.data:
         ck.report.schema("'End' must be true to end the execution here; use 'Next' to continue", location)
-
 
 
 def required(ck: Checker, st: StateInfo, *names: str) -> bool:
@@ -226,4 +280,6 @@ def exclusive(ck: Checker, data: dict, location: str, *names: str) -> None:
     """At most one of `names`; reported at the first one's field, as AWS does for MaxConcurrency."""
     present = [name for name in names if name in data]
     if len(present) > 1:
-        ck.report.schema(f"There should only be one of the following fields: [{', '.join(present)}]", at(location, present[0]))
+        ck.report.schema(
+            f"There should only be one of the following fields: [{', '.join(present)}]", at(location, present[0])
+        )

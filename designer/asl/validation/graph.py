@@ -7,6 +7,7 @@ field; an unreachable state is `State "X" is not reachable.` at the state; a mac
 declares no terminal state gets one location-less MISSING_END_STATE and no unreachable-state reports
 for that level. Nested scopes need no terminal state (a Map iteration may loop until it fails).
 """
+
 from __future__ import annotations
 
 from designer.asl.validation.context import Checker, Scope

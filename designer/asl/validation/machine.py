@@ -4,6 +4,7 @@ Two passes. The first maps the scopes (top level, Parallel branches, Map process
 where each state name and variable first appears, so the second pass, which checks everything in
 document order, can tell duplicates, cross-scope transitions and outer-scope variables apart.
 """
+
 from __future__ import annotations
 
 from designer.asl.validation import fields, graph, maps, states, variables
@@ -153,11 +154,15 @@ def _map_scope(ck: Checker, obj, location: str, parent: Scope | None, *, isolate
         if kind == "Choice" and isinstance(state.get("Choices"), list):
             for index, rule in enumerate(state["Choices"]):
                 if isinstance(rule, dict):
-                    _record_assign(scope, rule.get("Assign"), jsonpath, at(item(at(state_location, "Choices"), index), "Assign"))
+                    _record_assign(
+                        scope, rule.get("Assign"), jsonpath, at(item(at(state_location, "Choices"), index), "Assign")
+                    )
         if kind in _CATCHING and isinstance(state.get("Catch"), list):
             for index, catcher in enumerate(state["Catch"]):
                 if isinstance(catcher, dict):
-                    _record_assign(scope, catcher.get("Assign"), jsonpath, at(item(at(state_location, "Catch"), index), "Assign"))
+                    _record_assign(
+                        scope, catcher.get("Assign"), jsonpath, at(item(at(state_location, "Catch"), index), "Assign")
+                    )
         if kind == "Parallel" and isinstance(state.get("Branches"), list):
             for index, branch in enumerate(state["Branches"]):
                 _map_scope(ck, branch, item(at(state_location, "Branches"), index), scope, isolated=False)

@@ -5,6 +5,7 @@ an ItemProcessor (or the deprecated Iterator); ProcessorConfig.Mode is INLINE or
 DISTRIBUTED processor names its ExecutionType. AWS accepts ItemReader & co. on an INLINE Map at
 definition time (measured), so only the shape of those fields is checked here.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,9 @@ def check_processor_config(ck: Checker, value, location: str) -> None:
         if key not in ("Mode", "ExecutionType"):
             ck.report.schema(f"Field '{key}' is not supported", location)
     if value.get("Mode") == "DISTRIBUTED" and "ExecutionType" not in value:
-        ck.report.schema("These fields are required: [ExecutionType] (a DISTRIBUTED Map runs child workflows)", location)
+        ck.report.schema(
+            "These fields are required: [ExecutionType] (a DISTRIBUTED Map runs child workflows)", location
+        )
     if "Mode" in value:
         check_enum(ck.report, value["Mode"], at(location, "Mode"), MODES)
     if "ExecutionType" in value:
@@ -120,7 +123,7 @@ def _check_label(ck: Checker, st: StateInfo, value, location: str) -> None:
         ck.report.error(
             INVALID_LABEL_NAME,
             f"Invalid Label {show(value)}: a Label has 1 to {MAX_LABEL_LENGTH} characters and no whitespace, "
-            "brackets, wildcards, control characters or any of \" # % \\ ^ | ~ ` $ & , ; : /",
+            'brackets, wildcards, control characters or any of " # % \\ ^ | ~ ` $ & , ; : /',
             location,
         )
         return
@@ -189,8 +192,9 @@ def _check_reader_config(ck: Checker, st: StateInfo, value, location: str) -> No
             _count_path(ck, field_value, key_location)
         elif key == "ItemsPointer":
             if check_string(ck.report, field_value, key_location) and field_value and not field_value.startswith("/"):
-                ck.report.schema(f"ItemsPointer must be a JSON Pointer starting with '/', got {show(field_value)}",
-                                 key_location)
+                ck.report.schema(
+                    f"ItemsPointer must be a JSON Pointer starting with '/', got {show(field_value)}", key_location
+                )
 
 
 def _check_item_batcher(ck: Checker, st: StateInfo, value, location: str) -> None:

@@ -3,6 +3,7 @@
 Diagnostics come state-level first (fields not allowed, missing or conflicting fields, all located at
 the state like AWS does), then field by field in the order the fields appear in the document.
 """
+
 from __future__ import annotations
 
 from designer.asl.validation import choice, error_handling, fields, graph, maps, syntax, task, templates
@@ -16,10 +17,17 @@ DOWNGRADE = "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole
 MAX_ERROR_LENGTH = 256
 MAX_CAUSE_LENGTH = 32_768
 # ASL: ErrorPath/CausePath may be an intrinsic function returning a string (AWS docs: state-fail).
-STRING_INTRINSICS = frozenset({
-    "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode", "States.Format",
-    "States.JsonToString", "States.Hash", "States.UUID",
-})
+STRING_INTRINSICS = frozenset(
+    {
+        "States.ArrayGetItem",
+        "States.Base64Encode",
+        "States.Base64Decode",
+        "States.Format",
+        "States.JsonToString",
+        "States.Hash",
+        "States.UUID",
+    }
+)
 
 
 def check_state(ck: Checker, st: StateInfo) -> None:

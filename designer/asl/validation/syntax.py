@@ -6,6 +6,7 @@ cached: a definition repeats the same paths many times, and a 500-state machine 
 well under 100 ms. Plain paths such as `$.a.b[0]` are recognised by a regular expression without
 calling the parser at all.
 """
+
 from __future__ import annotations
 
 import re

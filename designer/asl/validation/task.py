@@ -5,6 +5,7 @@ the definition, never a path or expression. TimeoutSeconds and HeartbeatSeconds 
 integers (JSONata: or expressions), each exclusive with its *Path form, and a heartbeat must be
 shorter than the timeout. A `.waitForTaskToken` resource must hand the task token to the worker.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ ASL: in a JSONPath Payload Template a field whose name ends in ".$" takes its va
 renamed without the suffix; every other value is a literal. In JSONata states every string of the
 form "{% expr %}" inside Output/Arguments/Assign/... is an expression; other strings are literals.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Each check reports at most one SCHEMA_VALIDATION_FAILED diagnostic and returns whether the value
 passed, so callers can skip follow-up checks on a value already known to be wrong.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,9 @@ def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def check_string(report: Report, value, location: str, *, non_empty: bool = False, max_length: int | None = None) -> bool:
+def check_string(
+    report: Report, value, location: str, *, non_empty: bool = False, max_length: int | None = None
+) -> bool:
     if not isinstance(value, str):
         expected(report, location, value, "STRING")
         return False
@@ -78,7 +81,9 @@ def check_int(report: Report, value, location: str, minimum: int | None = None, 
     return check_range(report, value, location, minimum, maximum)
 
 
-def check_number(report: Report, value, location: str, minimum: float | None = None, maximum: float | None = None) -> bool:
+def check_number(
+    report: Report, value, location: str, minimum: float | None = None, maximum: float | None = None
+) -> bool:
     if not is_number(value):
         expected(report, location, value, "NUMBER")
         return False
@@ -122,9 +127,7 @@ def check_string_array(report: Report, value, location: str, *, non_empty: bool 
 
 # ASL: timestamps follow the RFC3339 profile of ISO 8601, with an uppercase T between date and time
 # and an uppercase Z when no numeric offset is given; fractional seconds of any length are accepted.
-_TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))\Z"
-)
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))\Z")
 
 
 def is_timestamp(text: str) -> bool:

@@ -5,6 +5,7 @@ ASL: Assign's top-level keys are variable names (Unicode identifiers, at most 80
 (`name.$` evaluates a path or intrinsic), JSONata Assign values are JSONata templates. A Parallel
 branch or Map iteration reads the variables of the scopes around it but may not assign their names.
 """
+
 from __future__ import annotations
 
 from designer.asl.validation import templates
