@@ -92,8 +92,8 @@ def _jsonpath_rule(ck: Checker, st: StateInfo, rule: dict, location: str, *, top
     if not kinds:
         report.schema("A Choice rule needs one of the following fields: [And, Or, Not, Variable]", location)
     elif len(kinds) > 1:
-        found = ", ".join(kinds)
-        report.schema(f"The object must have only one of the following fields, [And, Or, Not, Variable], found [{found}]", location)
+        message = "The object must have only one of the following fields, [And, Or, Not, Variable]"
+        report.schema(f"{message}, found [{', '.join(kinds)}]", location)
     elif kinds == ["Variable"]:
         if "Variable" not in rule:
             report.schema("These fields are required: [Variable]", location)
