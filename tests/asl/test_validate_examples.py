@@ -328,3 +328,32 @@ def test_big_definition_with_errors_reports_each_once():
         ("MISSING_TRANSITION_TARGET", "/States/S11/Choices[0]/Next"),
         ("SCHEMA_VALIDATION_FAILED", "/States/S13"),
     ]
+
+
+def _mutations(node, path=()):
+    """Every (path, replacement) that swaps one value of the tree for a value of another type."""
+    replacements = (None, 7, -1.5, "x", "$[", "{% !x %}", "States.Nope(", True, [], {}, [1, {"a.$": 2}])
+    for replacement in replacements:
+        yield path, replacement
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield from _mutations(child, path + (key,))
+
+
+def _replaced(tree, path, replacement):
+    if not path:
+        return replacement
+    copy = dict(tree) if isinstance(tree, dict) else list(tree)
+    copy[path[0]] = _replaced(tree[path[0]], path[1:], replacement)
+    return copy
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_never_crashes_on_any_single_wrong_value(name):
+    definition = EXAMPLES[name]
+    checked = 0
+    for path, replacement in _mutations(definition):
+        diagnostics = validate(_replaced(definition, path, replacement), severity="WARNING")
+        assert all(d.severity in ("ERROR", "WARNING") and isinstance(d.location, str) for d in diagnostics)
+        checked += 1
+    assert checked > 100

@@ -15,7 +15,7 @@ def effective_language(declared, inherited: str) -> str:
     AWS (measured): only the exact string "JSONPath" means JSONPath; any other value that is present,
     wrong case and wrong type included, means JSONata (the bad value is reported separately).
     """
-    if declared is _ABSENT:
+    if declared is ABSENT:
         return inherited
     return JSONPATH if declared == JSONPATH else JSONATA
 
@@ -27,8 +27,7 @@ class _Absent:
         return "<absent>"
 
 
-_ABSENT = _Absent()
-ABSENT = _ABSENT
+ABSENT = _Absent()  # a field that is not there, as opposed to one set to null
 
 
 class Scope:

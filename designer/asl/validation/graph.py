@@ -18,12 +18,18 @@ _CATCHING_TYPES = frozenset({"Task", "Parallel", "Map"})
 _NOT_ENDING_TYPES = frozenset({"Choice", "Succeed", "Fail"})
 
 
+def type_of(state: dict) -> str | None:
+    """The state's Type if it is a string (values of any JSON type may sit there)."""
+    kind = state.get("Type")
+    return kind if isinstance(kind, str) else None
+
+
 def targets(state) -> list[str]:
     """The state names a state can transition to (only well-formed string targets)."""
     if not isinstance(state, dict):
         return []
     found = []
-    kind = state.get("Type")
+    kind = type_of(state)
     following = state.get("Next")
     if isinstance(following, str):
         found.append(following)
@@ -46,7 +52,7 @@ def is_terminal(state) -> bool:
     # about its Type is not joined by a MISSING_END_STATE that fixing the Type would also fix.
     if not isinstance(state, dict):
         return False
-    kind = state.get("Type")
+    kind = type_of(state)
     return kind in _TERMINAL_TYPES or (kind not in _NOT_ENDING_TYPES and state.get("End") is True)
 
 

@@ -148,7 +148,7 @@ def _map_scope(ck: Checker, obj, location: str, parent: Scope | None, *, isolate
         ck.first_name_location.setdefault(name, state_location)
         if not isinstance(state, dict):
             continue
-        kind = state.get("Type")
+        kind = graph.type_of(state)
         jsonpath = effective_language(state.get("QueryLanguage", ABSENT), ck.language) == JSONPATH
         _record_assign(scope, state.get("Assign"), jsonpath, at(state_location, "Assign"))
         if kind == "Choice" and isinstance(state.get("Choices"), list):

@@ -67,13 +67,6 @@ def check_bool(report: Report, value, location: str) -> bool:
     return True
 
 
-def check_object(report: Report, value, location: str) -> bool:
-    if not isinstance(value, dict):
-        expected(report, location, value, "OBJECT")
-        return False
-    return True
-
-
 def check_int(report: Report, value, location: str, minimum: int | None = None, maximum: int | None = None) -> bool:
     if not is_int(value):
         expected(report, location, value, "INTEGER")
