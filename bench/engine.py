@@ -215,7 +215,7 @@ def format_table(results: list[Result]) -> str:
         lines.append(" | ".join([
             f"| ({result.row.key})", result.row.title, _rate(result.ours), _rate(result.moto),
             f"{ratio:.1f}x" if ratio else "-", goal, _run_text(result.ours), _run_text(result.moto),
-            "; ".join(result.checks) or "ok",
+            "; ".join(result.checks) or ("ok" if result.moto.na is None else "-"),
         ]) + " |")
     return "\n".join(lines)
 
