@@ -106,7 +106,7 @@ def _child(items: int) -> dict:
         peaks[keep_history] = peak / MB
     return {
         "items": items, "transitions": transitions, "events": events, "seconds": seconds,
-        "input_mb": len(json.dumps(input)) / MB,
+        "input_mb": len(json.dumps(input, separators=(",", ":"))) / MB,
         "rss_before_mb": before, "rss_peak_mb": after, "rss_delta_mb": after - before,
         "tracemalloc_peak_mb": peaks[True], "tracemalloc_peak_no_history_mb": peaks[False],
     }
