@@ -343,7 +343,7 @@ class _Run:
         else:
             if error is not None:
                 details["error"] = error
-            if cause is not None:
+            if cause:  # AWS writes no cause when there is none (e.g. States.Timeout)
                 details["cause"] = cause
             state.error, state.cause = error, cause
         root = next((f for f in state.frames.values() if f.parent is None), None)

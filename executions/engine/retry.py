@@ -17,13 +17,19 @@ if TYPE_CHECKING:
 _TIMEOUTS = frozenset({errors.TIMEOUT, errors.HEARTBEAT_TIMEOUT})
 
 
-def matches(error_equals: tuple[str, ...], error: str) -> bool:
-    """Does a Retrier's or Catcher's ErrorEquals cover `error`?"""
-    if error in errors.UNCATCHABLE:
+def matches(error_equals: tuple[str, ...], error: str, also: tuple[str, ...] = (), catchable: bool = False) -> bool:
+    """Does a Retrier's or Catcher's ErrorEquals cover `error`?
+
+    `also` lists further names that match this one occurrence (a missed heartbeat is reported as
+    States.Timeout, yet States.HeartbeatTimeout matches it); `catchable` lets a States.DataLimitExceeded
+    raised by a task's result be handled like any task failure (AWS history shows it caught by name and
+    by States.ALL), while the other DataLimitExceeded and every States.Runtime stay terminal.
+    """
+    if error in errors.UNCATCHABLE and not catchable:
         # ASL: States.Runtime and States.DataLimitExceeded are terminal; no wildcard matches them.
         return False
     for name in error_equals:
-        if name == error or name == errors.ALL:
+        if name == error or name == errors.ALL or name in also:
             return True
         # DG error handling: States.TaskFailed matches any error except States.Timeout.
         if name == errors.TASK_FAILED and error not in _TIMEOUTS:
@@ -45,23 +51,31 @@ def backoff_seconds(retrier: Retrier, attempt: int, rng: random.Random) -> float
     return delay
 
 
-def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str | None, retry_phase: str) -> bool:
-    """A state failed with `error`: retry it, catch it, or fail the frame. Returns True to keep running."""
+def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str | None, retry_phase: str, *,
+                 also: tuple[str, ...] = (), catchable: bool = False) -> bool:
+    """A state failed with `error`: retry it, catch it, or fail the frame. Returns True to keep running.
+
+    `also` and `catchable` widen the matching for this one error (see `matches`)."""
     retriers = getattr(state, "retriers", ())
-    if error not in errors.UNCATCHABLE:
+    if catchable or error not in errors.UNCATCHABLE:
         for index, retrier in enumerate(retriers):
-            if not matches(retrier.error_equals, error):
+            if not matches(retrier.error_equals, error, also, catchable):
                 continue
             # ASL: the first Retrier whose ErrorEquals matches applies; once its attempts are used up
             # the error goes to Catch, even when a later Retrier would also match.
             while len(frame.attempts) < len(retriers):
-                frame.attempts.append(0)
-            if frame.attempts[index] < retrier.max_attempts:
-                frame.attempts[index] += 1
+                frame.attempts.append([0, {}])
+            used, per_error = frame.attempts[index]
+            # SPEC Retry ("complex retry scenarios"): MaxAttempts limits the retries of each error name
+            # ("it has already reached its limit of two retries for that particular error"), while the
+            # backoff grows with every retry the Retrier has made in this visit (the 4th error waits 4s).
+            if per_error.get(error, 0) < retrier.max_attempts:
+                per_error[error] = per_error.get(error, 0) + 1
+                frame.attempts[index][0] = used = used + 1
                 frame.retry_count += 1
                 # Seeded per execution and attempt, so a replayed step makes the same choice.
                 rng = random.Random(f"{run.state.execution['Id']}/{frame.id}/{run.state.counter}")
-                delay = backoff_seconds(retrier, frame.attempts[index], rng)
+                delay = backoff_seconds(retrier, used, rng)
                 timer = run.new_key("timer")
                 run.start_timer(frame, timer, run.now + timedelta(seconds=delay), "backoff")
                 frame.data = {"timer": timer, "timer_kind": "backoff", "retry_phase": retry_phase}
@@ -69,7 +83,7 @@ def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str |
                 return False
             break
         for catcher in getattr(state, "catchers", ()):
-            if not matches(catcher.error_equals, error):
+            if not matches(catcher.error_equals, error, also, catchable):
                 continue
             error_output = {"Error": error, "Cause": cause} if cause is not None else {"Error": error}
             try:

@@ -39,7 +39,7 @@ class Frame:
         self.vars = vars if vars is not None else {}
         self.entered = ""
         self.retry_count = 0
-        self.attempts: list[int] = []
+        self.attempts: list[list] = []  # per Retrier: [retries made, {error name: retries}]
         self.data: dict = {}
         self.last_event = 0
         self.silent = silent  # a Distributed Map child: its events belong to its own (child) history

@@ -81,11 +81,13 @@ class TaskHandler(Handler):
                 return super().deliver(run, frame, state, signal)
             run.state.waiting.pop(signal.timer_id, None)
             data["timers"].pop(kind)
-            error = errors.TIMEOUT if kind == "timeout" else errors.HEARTBEAT_TIMEOUT
             self._close(run, frame, cancel=True)
-            details = {"error": error, "cause": f"The task did not {'finish' if kind == 'timeout' else 'send a heartbeat'} in time"}
-            run.emit(frame, f"{family}TimedOut", _details_key(family, "TimedOut"), _with_resource(info, details))
-            frame.data = {"error": error, "cause": details["cause"]}
+            # AWS history: TimeoutSeconds and a missed heartbeat both end in TaskTimedOut{error: States.Timeout}
+            # with no cause, and a Catcher gets {"Error": "States.Timeout", "Cause": ""}. States.HeartbeatTimeout
+            # is a name only Retry/Catch use: it matches the heartbeat case.
+            run.emit(frame, f"{family}TimedOut", _details_key(family, "TimedOut"),
+                     _with_resource(info, {"error": errors.TIMEOUT}))
+            frame.data = {"error": errors.TIMEOUT, "cause": "", "heartbeat": kind == "heartbeat"}
             frame.phase = "error"
             run.push(frame)
             return
@@ -113,9 +115,14 @@ class TaskHandler(Handler):
             try:
                 text = run.serialize(signal.output, f"result of the task of state '{frame.state}'")
             except StatesError as exc:
-                details = _with_resource(info, {"error": exc.error, "cause": exc.cause})
+                # AWS history: a result over the limit fails the task (TaskFailed), and unlike other
+                # DataLimitExceeded errors it can be caught, by name and by States.ALL.
+                name = info.resource_type if family == "Task" else info.resource
+                cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum number of "
+                         "bytes service limit.")
+                details = _with_resource(info, {"error": exc.error, "cause": cause})
                 run.emit(frame, f"{family}Failed", _details_key(family, "Failed"), details)
-                frame.data = {"error": exc.error, "cause": exc.cause}
+                frame.data = {"error": exc.error, "cause": cause, "catchable": True}
                 frame.phase = "error"
             else:
                 details = {"output": text, "outputDetails": {"truncated": False}}
@@ -156,7 +163,10 @@ class TaskHandler(Handler):
         return run.exit_state(frame, "Task", output, assigned, state.next)
 
     def phase_error(self, run: _Run, frame: Frame, state: TaskState) -> bool:
-        return handle_error(run, frame, state, frame.data["error"], frame.data.get("cause"), "run")
+        data = frame.data
+        also = (errors.HEARTBEAT_TIMEOUT,) if data.get("heartbeat") else ()
+        return handle_error(run, frame, state, data["error"], data.get("cause"), "run", also=also,
+                            catchable=data.get("catchable", False))
 
 
 def _seconds(field, name: str, state: TaskState, selected, context, variables) -> int | None:
