@@ -26,6 +26,11 @@ from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIME
 
 MAX_PAYLOAD_BYTES = 262_144  # AWS: 256 KiB of UTF-8 for any state, task or execution input/output
 EXECUTION_TIMER = "execution-timeout"
+# Errors raised while evaluating a state's own fields (paths, templates, intrinsics, JSONata, Choice rules):
+# AWS prefixes their causes with the state's name and its StateEntered event id.
+_LOCATED = frozenset({errors.QUERY_EVALUATION_ERROR, errors.RUNTIME, errors.INTRINSIC_FAILURE,
+                      errors.RESULT_PATH_MATCH_FAILURE, errors.PARAMETER_PATH_FAILURE})
+_LOCATED_PREFIX = "An error occurred while executing the state"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -248,7 +253,7 @@ class _Run:
         frame.data = {}
         self.state.transitions += 1
         event = "FailStateEntered" if type == "Fail" else f"{type}StateEntered"
-        self.emit(frame, event, "stateEnteredEventDetails", {
+        frame.entered_event = self.emit(frame, event, "stateEnteredEventDetails", {
             "name": frame.state, "input": self.text(frame.input), "inputDetails": {"truncated": False},
         })
         frame.phase = next_phase
@@ -287,6 +292,22 @@ class _Run:
         frame.state = target
         frame.phase = "enter"
         return True
+
+    def located(self, frame: Frame, exc: StatesError) -> StatesError:
+        """The error with AWS's prefix naming the state, for errors raised while evaluating its fields.
+
+        AWS (execution histories; localstack's AWS-recorded snapshots): "An error occurred while executing the
+        state 'X' (entered at the event id #2). The JSONata expression ... returned nothing (undefined)."
+        """
+        if exc.error not in _LOCATED or (exc.cause or "").startswith(_LOCATED_PREFIX + " '"):
+            return exc
+        detail = (exc.cause or "").removeprefix(_LOCATED_PREFIX + ". ")
+        located = StatesError(exc.error, f"{_LOCATED_PREFIX} '{frame.state}' (entered at the event id "
+                                         f"#{frame.entered_event}). {detail}")
+        location = getattr(exc, "location", None)
+        if location:
+            located.location = location
+        return located
 
     def evaluation_failed(self, frame: Frame, exc: StatesError) -> None:
         if exc.error == errors.QUERY_EVALUATION_ERROR:

@@ -90,6 +90,7 @@ def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str |
                 output, assigned = catcher.finish(frame.input, error_output, run.context(frame),
                                                   run.variables(frame))
             except StatesError as exc:
+                exc = run.located(frame, exc)
                 run.evaluation_failed(frame, exc)
                 run.fail_frame(frame, exc.error, exc.cause)
                 return False
@@ -100,5 +101,6 @@ def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str |
 
 def fail_state(run: _Run, frame: Frame, state: State, exc: StatesError, retry_phase: str) -> bool:
     """An expression or data-flow step raised: record EvaluationFailed for JSONata errors, then handle."""
+    exc = run.located(frame, exc)
     run.evaluation_failed(frame, exc)
     return handle_error(run, frame, state, exc.error, exc.cause, retry_phase)

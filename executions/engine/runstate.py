@@ -17,7 +17,7 @@ ABORTED = "ABORTED"
 
 _FRAME_FIELDS = (
     "id", "parent", "scope", "index", "state", "phase", "input", "vars",
-    "entered", "retry_count", "attempts", "data", "last_event", "silent", "execution",
+    "entered", "entered_event", "retry_count", "attempts", "data", "last_event", "silent", "execution",
 )
 
 
@@ -38,6 +38,7 @@ class Frame:
         self.input = input
         self.vars = vars if vars is not None else {}
         self.entered = ""
+        self.entered_event = 0  # id of the current state's StateEntered event (AWS names it in causes)
         self.retry_count = 0
         self.attempts: list[list] = []  # per Retrier: [retries made, {error name: retries}]
         self.data: dict = {}

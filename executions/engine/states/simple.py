@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 def _fail(run: _Run, frame: Frame, exc: StatesError) -> bool:
     # Pass, Wait, Choice, Succeed and Fail have no Retry or Catch: any error ends the frame.
+    exc = run.located(frame, exc)
     run.evaluation_failed(frame, exc)
     run.fail_frame(frame, exc.error, exc.cause)
     return False
