@@ -26,6 +26,7 @@ from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIME
 
 MAX_PAYLOAD_BYTES = 262_144  # AWS: 256 KiB of UTF-8 for any state, task or execution input/output
 EXECUTION_TIMER = "execution-timeout"
+_ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})  # the states that can be stopped while in progress
 # Errors raised while evaluating a state's own fields (paths, templates, intrinsics, JSONata, Choice rules):
 # AWS prefixes their causes with the state's name and its StateEntered event id.
 _LOCATED = frozenset({errors.QUERY_EVALUATION_ERROR, errors.RUNTIME, errors.INTRINSIC_FAILURE,
@@ -349,8 +350,15 @@ class _Run:
     def abort_children(self, parent: Frame, on_abort: Callable[[Frame], None] | None = None) -> None:
         """Stop every frame below `parent` (a failed sibling, a stop request): cancel what they wait for."""
         children = [f for f in self.state.frames.values() if f.parent == parent.id]
+        children.sort(key=lambda f: f.index or 0)  # in branch / item order, as AWS lists MapIterationAborted
         for child in children:
             self.abort_children(child)
+            # AWS history (localstack's recorded Map timeout snapshot): a sibling stopped inside a Task, Wait,
+            # Map or Parallel state gets <Type>StateAborted, before its MapIterationAborted.
+            if child.phase not in ("enter", "next"):
+                kind = self.machine.states[child.state].type
+                if kind in _ABORTABLE:
+                    self.emit(child, f"{kind}StateAborted")
             if on_abort is not None:
                 on_abort(child)
             self.drop_frame(child)
