@@ -26,11 +26,11 @@ from designer.asl import errors
 from designer.asl.errors import AslSyntaxError, StatesError
 from designer.asl.jsonata_checks import problems_of, referenced_names
 from designer.asl.jsonata_fast import SLOW, UNDEFINED, fast_path
+from designer.asl.jsonata_engine import CHECK_EVERY, evaluator
 from designer.asl.jsonata_functions import BASE_FRAME, FunctionError, clock_functions, current_millis
 
 # A runaway expression (tail recursion never ends) must not hold an engine worker forever.
 EVALUATION_TIMEOUT_SECONDS = 10.0
-_CHECK_EVERY = 1024  # evaluation steps between two looks at the clock
 
 _NONE = Utils.NONE
 _NULL = Utils.NULL_VALUE
@@ -54,8 +54,8 @@ class _EvaluationFrame(Jsonata.Frame):
     the engine's null marker, since a bare None means "undefined" to it.
     """
 
-    def __init__(self, states: dict, variables: Mapping, guard: Callable | None):
-        self.bindings = {"states": states, "__evaluate_entry": guard, "__evaluate_exit": None}
+    def __init__(self, states: dict, variables: Mapping):
+        self.bindings = {"states": states}
         self.parent = BASE_FRAME
         self.is_parallel_call = False
         self.variables = variables
@@ -77,14 +77,18 @@ def _timeout_guard(timeout: float) -> Callable:
     def entry(_expr: Any, _input: Any, _env: Any) -> None:
         nonlocal steps
         steps += 1
-        if steps % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+        if steps % CHECK_EVERY == 0 and time.monotonic() > deadline:
             raise JException("D1012", -1, int(timeout * 1000))
 
     return entry
 
 
-def _plain(value: Any) -> Any:
-    """The engine's value as plain JSON: sequences become lists, its null marker None; input is never mutated."""
+def _plain(value: Any, known: set[int]) -> Any:
+    """The engine's value as plain JSON: sequences become lists, its null marker None; input is never mutated.
+
+    `known` holds the ids of containers already known to be plain (the state input's own values): they are
+    returned as they are without a walk, which matters when an expression passes most of its input through.
+    """
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
@@ -92,25 +96,43 @@ def _plain(value: Any) -> Any:
         if not math.isfinite(value):
             raise JException("D1001", -1, value)
         return value
+    if id(value) in known:
+        return value
     if kind is dict:
         changed = None
         for key, item in value.items():
-            plain = _plain(item)
+            plain = _plain(item, known)
             if plain is not item:
                 if changed is None:
                     changed = dict(value)
                 changed[key] = plain
         return value if changed is None else changed
     if isinstance(value, list):
-        items = [_plain(item) for item in value]
+        items = [_plain(item, known) for item in value]
         if kind is list and all(a is b for a, b in zip(items, value)):
             return value
         return items
     if value is _NULL:
         return None
     if isinstance(value, dict):
-        return _plain(dict(value))
+        return _plain(dict(value), known)
     raise _Unsupported()
+
+
+def _plain_result(value: Any, states: dict) -> Any:
+    # ASL: the state input is JSON, so it and its values are plain already (and shared, never mutated).
+    if type(value) is not dict and not isinstance(value, list):
+        return _plain(value, _NOTHING_KNOWN)
+    source = states.get("input")
+    known = {id(source)}
+    if type(source) is dict:
+        known.update(map(id, source.values()))
+    elif type(source) is list:
+        known.update(map(id, source))
+    return _plain(value, known)
+
+
+_NOTHING_KNOWN: set[int] = set()
 
 
 def _json_type(value: Any) -> str:
@@ -143,7 +165,7 @@ def _error_detail(exc: Exception) -> str:
 class JsonataExpression:
     """One parsed `{% %}` expression, evaluated many times against different `$states` and variables."""
 
-    __slots__ = ("text", "body", "_engine", "_ast", "_fast", "_uses_clock")
+    __slots__ = ("text", "body", "_engine", "_ast", "_fast", "_uses_clock", "_stock")
 
     def __init__(self, text: str, body: str, engine: Jsonata):
         self.text = text
@@ -151,7 +173,11 @@ class JsonataExpression:
         self._engine = engine
         self._ast = engine.ast
         self._fast = fast_path(self._ast)
-        self._uses_clock = not {"now", "millis"}.isdisjoint(referenced_names(self._ast))
+        names = referenced_names(self._ast)
+        self._uses_clock = not {"now", "millis"}.isdisjoint(names)
+        # The library calls whatever `$__evaluate_entry`/`$__evaluate_exit` name on every node; our evaluator
+        # does not look them up, so an expression that could bind them keeps the library's own evaluator.
+        self._stock = "__evaluate_e" in body
 
     def __repr__(self) -> str:
         return f"JsonataExpression({self.text!r})"
@@ -170,15 +196,17 @@ class JsonataExpression:
                 if value is UNDEFINED:
                     raise self._undefined(field)
                 return value
-        guard = _timeout_guard(EVALUATION_TIMEOUT_SECONDS)
-        frame = _EvaluationFrame(states, variables, guard)
+        frame = _EvaluationFrame(states, variables)
         if self._uses_clock:
             frame.bindings.update(clock_functions(current_millis() if now is None else now))
         try:
-            result = self._engine.eval(self._ast, None, frame)
+            if self._stock:
+                result = self._stock_eval(frame)
+            else:
+                result = evaluator().run(self._ast, frame, EVALUATION_TIMEOUT_SECONDS)
             if result is None:
                 raise self._undefined(field)
-            return _plain(result)
+            return _plain_result(result, states)
         except StatesError:
             raise
         except _Unsupported:
@@ -190,6 +218,11 @@ class JsonataExpression:
                 errors.QUERY_EVALUATION_ERROR,
                 f"{self._where(field)} threw an error during evaluation. {_error_detail(exc)}",
             ) from None
+
+    def _stock_eval(self, frame: _EvaluationFrame) -> Any:
+        frame.bindings["__evaluate_entry"] = _timeout_guard(EVALUATION_TIMEOUT_SECONDS)
+        frame.bindings["__evaluate_exit"] = None
+        return self._engine.eval(self._ast, None, frame)
 
     def type_error(self, field: str, expected: str, value: Any) -> StatesError:
         """The error for a value of the wrong JSON type for its field (e.g. a string for TimeoutSeconds)."""
