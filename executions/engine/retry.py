@@ -64,14 +64,12 @@ def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str |
             # ASL: the first Retrier whose ErrorEquals matches applies; once its attempts are used up
             # the error goes to Catch, even when a later Retrier would also match.
             while len(frame.attempts) < len(retriers):
-                frame.attempts.append([0, {}])
-            used, per_error = frame.attempts[index]
-            # SPEC Retry ("complex retry scenarios"): MaxAttempts limits the retries of each error name
-            # ("it has already reached its limit of two retries for that particular error"), while the
-            # backoff grows with every retry the Retrier has made in this visit (the 4th error waits 4s).
-            if per_error.get(error, 0) < retrier.max_attempts:
-                per_error[error] = per_error.get(error, 0) + 1
-                frame.attempts[index][0] = used = used + 1
+                frame.attempts.append(0)
+            # DG "Complex retry scenarios": errors ErrorA, ErrorB, ErrorC, ErrorB against a first Retrier
+            # [ErrorA, ErrorB] with MaxAttempts 2 -> the fourth error goes to Catch. So MaxAttempts counts
+            # every retry the Retrier made in this state visit, whatever the error name.
+            if frame.attempts[index] < retrier.max_attempts:
+                frame.attempts[index] = used = frame.attempts[index] + 1
                 frame.retry_count += 1
                 # Seeded per execution and attempt, so a replayed step makes the same choice.
                 rng = random.Random(f"{run.state.execution['Id']}/{frame.id}/{run.state.counter}")

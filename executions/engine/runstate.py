@@ -40,7 +40,7 @@ class Frame:
         self.entered = ""
         self.entered_event = 0  # id of the current state's StateEntered event (AWS names it in causes)
         self.retry_count = 0
-        self.attempts: list[list] = []  # per Retrier: [retries made, {error name: retries}]
+        self.attempts: list[int] = []  # per Retrier: retries made in this state visit
         self.data: dict = {}
         self.last_event = 0
         self.silent = silent  # a Distributed Map child: its events belong to its own (child) history
