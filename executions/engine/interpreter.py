@@ -26,6 +26,7 @@ from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIME
 
 MAX_PAYLOAD_BYTES = 262_144  # AWS: 256 KiB of UTF-8 for any state, task or execution input/output
 EXECUTION_TIMER = "execution-timeout"
+_RETRYING = frozenset({"Task", "Parallel", "Map"})
 _ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})  # the states that can be stopped while in progress
 # Errors raised while evaluating a state's own fields (paths, templates, intrinsics, JSONata, Choice rules):
 # AWS prefixes their causes with the state's name and its StateEntered event id.
@@ -209,9 +210,13 @@ class _Run:
     # --- data helpers ------------------------------------------------------------------------
 
     def context(self, frame: Frame) -> dict:
+        state = {"EnteredTime": frame.entered, "Name": frame.state}
+        # AWS shows RetryCount only in states that can retry (recorded Pass contexts have no such key).
+        if self.machine.states[frame.state].type in _RETRYING:
+            state["RetryCount"] = frame.retry_count
         return {
             "Execution": frame.execution or self.state.execution,
-            "State": {"Name": frame.state, "EnteredTime": frame.entered, "RetryCount": frame.retry_count},
+            "State": state,
             "StateMachine": self.state.state_machine,
         }
 
