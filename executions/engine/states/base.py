@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from designer.asl.errors import StatesError
 from executions.engine import signals as sig
+from executions.engine.retry import fail_state, handle_error
 
 if TYPE_CHECKING:
     from designer.asl.model import State
@@ -40,3 +42,32 @@ class Handler:
     def child_done(self, run: _Run, parent: Frame, child: Frame, output: Any,
                    failure: tuple[str | None, str | None] | None) -> None:
         raise AssertionError(f"{self.type} states have no child frames")
+
+
+class CompositeHandler(Handler):
+    """Parallel and Map: states that run child frames and then shape the children's results.
+
+    Phases: enter -> start (spawn children) -> running -> result | failed -> error (retry re-runs `start`).
+    """
+
+    def step(self, run: _Run, frame: Frame, state: State) -> bool:
+        if frame.phase == "enter":
+            run.enter(frame, self.type, "start")
+            return True
+        return super().step(run, frame, state)
+
+    def phase_failed(self, run: _Run, frame: Frame, state: State) -> bool:
+        run.emit(frame, f"{self.type}StateFailed")
+        frame.phase = "error"
+        return True
+
+    def phase_error(self, run: _Run, frame: Frame, state: State) -> bool:
+        return handle_error(run, frame, state, frame.data["error"], frame.data.get("cause"), "start")
+
+    def phase_result(self, run: _Run, frame: Frame, state: State) -> bool:
+        try:
+            output, assigned = state.io.finish_result(frame.input, frame.data["results"], run.context(frame),
+                                                      run.variables(frame))
+        except StatesError as exc:
+            return fail_state(run, frame, state, exc, "start")
+        return run.exit_state(frame, self.type, output, assigned, state.next)

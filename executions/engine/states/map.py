@@ -14,9 +14,9 @@ from designer.asl import errors
 from designer.asl.dataflow import JSONATA
 from designer.asl.errors import StatesError
 from executions.engine.interpreter import dumps, payload_size
-from executions.engine.retry import fail_state, handle_error
+from executions.engine.retry import fail_state
 from executions.engine.runstate import Frame
-from executions.engine.states.base import Handler
+from executions.engine.states.base import CompositeHandler
 
 if TYPE_CHECKING:
     from designer.asl.model import MapState
@@ -26,14 +26,8 @@ INLINE_MAX_CONCURRENCY = 40  # AWS quota: an Inline Map runs at most 40 iteratio
 DISTRIBUTED_MAX_CONCURRENCY = 10_000
 
 
-class MapHandler(Handler):
+class MapHandler(CompositeHandler):
     type = "Map"
-
-    def step(self, run: _Run, frame: Frame, state: MapState) -> bool:
-        if frame.phase == "enter":
-            run.enter(frame, self.type, "start")
-            return True
-        return super().step(run, frame, state)
 
     def phase_start(self, run: _Run, frame: Frame, state: MapState) -> bool:
         context = run.context(frame)
@@ -181,21 +175,6 @@ class MapHandler(Handler):
         parent.phase = "failed"
         run.push(parent)
 
-    def phase_failed(self, run: _Run, frame: Frame, state: MapState) -> bool:
-        run.emit(frame, "MapStateFailed")
-        frame.phase = "error"
-        return True
-
-    def phase_error(self, run: _Run, frame: Frame, state: MapState) -> bool:
-        return handle_error(run, frame, state, frame.data["error"], frame.data.get("cause"), "start")
-
-    def phase_result(self, run: _Run, frame: Frame, state: MapState) -> bool:
-        try:
-            output, assigned = state.io.finish_result(frame.input, frame.data["results"], run.context(frame),
-                                                      run.variables(frame))
-        except StatesError as exc:
-            return fail_state(run, frame, state, exc, "start")
-        return run.exit_state(frame, self.type, output, assigned, state.next)
 
 
 def _breached(data: dict) -> bool:

@@ -9,23 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from designer.asl.errors import StatesError
-from executions.engine.retry import fail_state, handle_error
+from executions.engine.retry import fail_state
 from executions.engine.runstate import Frame
-from executions.engine.states.base import Handler
+from executions.engine.states.base import CompositeHandler
 
 if TYPE_CHECKING:
     from designer.asl.model import ParallelState
     from executions.engine.interpreter import _Run
 
 
-class ParallelHandler(Handler):
+class ParallelHandler(CompositeHandler):
     type = "Parallel"
-
-    def step(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
-        if frame.phase == "enter":
-            run.enter(frame, self.type, "start")
-            return True
-        return super().step(run, frame, state)
 
     def phase_start(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
         context = run.context(frame)
@@ -68,19 +62,3 @@ class ParallelHandler(Handler):
             parent.data["remaining"] -= 1
             parent.last_event = max(parent.last_event, child.last_event)
         run.push(parent)
-
-    def phase_failed(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
-        run.emit(frame, "ParallelStateFailed")
-        frame.phase = "error"
-        return True
-
-    def phase_error(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
-        return handle_error(run, frame, state, frame.data["error"], frame.data.get("cause"), "start")
-
-    def phase_result(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
-        try:
-            output, assigned = state.io.finish_result(frame.input, frame.data["results"], run.context(frame),
-                                                      run.variables(frame))
-        except StatesError as exc:
-            return fail_state(run, frame, state, exc, "start")
-        return run.exit_state(frame, self.type, output, assigned, state.next)

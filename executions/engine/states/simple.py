@@ -23,6 +23,19 @@ def _fail(run: _Run, frame: Frame, exc: StatesError) -> bool:
     return False
 
 
+def _exit_with_input(run: _Run, frame: Frame, state: State, *, assign: bool) -> bool:
+    """Leave a state whose output is its (selected) input: Succeed, and Wait once the time has come."""
+    io = state.io
+    context = run.context(frame)
+    variables = run.variables(frame)
+    try:
+        selected = io.select(frame.input, context, variables)
+        output, assigned = io.finish_input(frame.input, selected, context, variables)
+    except StatesError as exc:
+        return _fail(run, frame, exc)
+    return run.exit_state(frame, state.type, output, assigned if assign else None, state.next)
+
+
 class PassHandler(Handler):
     type = "Pass"
 
@@ -47,15 +60,7 @@ class SucceedHandler(Handler):
     type = "Succeed"
 
     def phase_run(self, run: _Run, frame: Frame, state: SucceedState) -> bool:
-        io = state.io
-        context = run.context(frame)
-        variables = run.variables(frame)
-        try:
-            selected = io.select(frame.input, context, variables)
-            output, _ = io.finish_input(frame.input, selected, context, variables)
-        except StatesError as exc:
-            return _fail(run, frame, exc)
-        return run.exit_state(frame, "Succeed", output, None, None)
+        return _exit_with_input(run, frame, state, assign=False)  # Succeed has no Assign and no Next
 
 
 class FailHandler(Handler):
@@ -160,15 +165,7 @@ class WaitHandler(Handler):
             run.push(frame)
 
     def phase_exit(self, run: _Run, frame: Frame, state: WaitState) -> bool:
-        io = state.io
-        context = run.context(frame)
-        variables = run.variables(frame)
-        try:
-            selected = io.select(frame.input, context, variables)
-            output, assigned = io.finish_input(frame.input, selected, context, variables)
-        except StatesError as exc:
-            return _fail(run, frame, exc)
-        return run.exit_state(frame, "Wait", output, assigned, state.next)
+        return _exit_with_input(run, frame, state, assign=True)
 
 
 def parse_timestamp(text: str) -> datetime | None:
