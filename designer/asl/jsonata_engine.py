@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from jsonata import utils
+from jsonata.functions import Functions
 from jsonata.jexception import JException
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
@@ -24,6 +25,7 @@ from jsonata.signature import Signature
 JList = utils.Utils.JList
 _NULL = utils.Utils.NULL_VALUE
 _NONE = utils.Utils.NONE
+LIBRARY_VERSION = "0.7.1"  # the jsonata-python release whose methods the overrides below follow
 CHECK_EVERY = 1024  # evaluation steps between two looks at the clock
 
 
@@ -61,38 +63,194 @@ class Evaluator(Jsonata):
             raise JException("D1012", -1, self.timeout_ms)
 
     def eval(self, expr: Parser.Symbol | None, input: Any, environment: Jsonata.Frame) -> Any:
-        # Jsonata.eval + Jsonata._eval in one frame. The library saves and restores `input`/`environment`
-        # around each node (its $eval and higher-order functions read them); so does this.
-        saved_input = self.input
-        saved_environment = self.environment
-        self.input = input
-        self.environment = environment
-        try:
-            if expr is None:
+        # Jsonata.eval + Jsonata._eval in one frame, same steps in the same order.
+        if expr is None:
+            return None
+        self.budget -= 1
+        if self.budget <= 0:
+            self._check_clock()
+        kind = expr.type
+        if kind in _LEAVES and expr.predicate is None and expr.group is None:
+            # A leaf runs no code that reads `self.input`/`self.environment`, so they need not be swapped.
+            if kind == "name":
+                if type(input) is dict:
+                    result = input.get(expr.value, _NONE)
+                    if result is _NONE:
+                        return None
+                    if result is None:
+                        return _NULL
+                else:
+                    result = Functions.lookup(input, str(expr.value))
+            elif kind == "variable":
+                result = self.evaluate_variable(expr, input, environment)
+            else:
+                value = expr.value
+                return value if value is not None else _NULL
+        else:
+            # The library saves and restores `input`/`environment` around each node (its $eval and
+            # higher-order functions read them); so does this.
+            saved_input = self.input
+            saved_environment = self.environment
+            self.input = input
+            self.environment = environment
+            try:
+                handler = _HANDLERS.get(kind)
+                result = None if handler is None else handler(self, expr, input, environment)
+                if expr.predicate is not None:
+                    for item in expr.predicate:
+                        result = self.evaluate_filter(item.expr, result, environment)
+                if kind is not None and kind != "path" and expr.group is not None:
+                    result = self.evaluate_group_expression(expr.group, result, environment)
+            finally:
+                self.input = saved_input
+                self.environment = saved_environment
+        # mangle result (list of 1 element -> 1 element, empty list -> null)
+        if isinstance(result, JList) and result.sequence and not result.tuple_stream:
+            if expr.keep_array:
+                result.keep_singleton = True
+            if not result:
                 return None
-            self.budget -= 1
-            if self.budget <= 0:
-                self._check_clock()
-            kind = expr.type
-            handler = _HANDLERS.get(kind)
-            result = None if handler is None else handler(self, expr, input, environment)
-            if expr.predicate is not None:
-                for item in expr.predicate:
-                    result = self.evaluate_filter(item.expr, result, environment)
-            if kind is not None and kind != "path" and expr.group is not None:
-                result = self.evaluate_group_expression(expr.group, result, environment)
-            # mangle result (list of 1 element -> 1 element, empty list -> null)
-            if result is not None and isinstance(result, JList) and result.sequence and not result.tuple_stream:
-                if expr.keep_array:
-                    result.keep_singleton = True
-                if not result:
-                    result = None
-                elif len(result) == 1:
-                    result = result if result.keep_singleton else result[0]
-            return result
-        finally:
-            self.input = saved_input
-            self.environment = saved_environment
+            if len(result) == 1:
+                return result if result.keep_singleton else result[0]
+        return result
+
+    def evaluate_path(self, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame) -> Any:
+        # Jsonata.evaluate_path with cheaper sequences.
+        steps = expr.steps
+        if isinstance(input, list) and steps[0].type != "variable":
+            input_sequence = input
+        else:
+            input_sequence = Sequence((input,))
+        result_sequence = None
+        is_tuple_stream = False
+        tuple_bindings = None
+        last = len(steps) - 1
+        for ii, step in enumerate(steps):
+            if step.tuple is not None:
+                is_tuple_stream = True
+            if ii == 0 and step.consarray:
+                result_sequence = self.eval(step, input_sequence, environment)
+            elif is_tuple_stream:
+                tuple_bindings = self.evaluate_tuple_step(step, input_sequence, tuple_bindings, environment)
+            else:
+                result_sequence = self.evaluate_step(step, input_sequence, environment, ii == last)
+            if not is_tuple_stream and (result_sequence is None or not result_sequence):
+                break
+            if step.focus is None:
+                input_sequence = result_sequence
+        if is_tuple_stream:
+            if expr.tuple is not None:
+                result_sequence = tuple_bindings
+            else:
+                result_sequence = Sequence(b["@"] for b in tuple_bindings)
+        if expr.keep_singleton_array:
+            if not isinstance(result_sequence, JList):
+                result_sequence = JList(result_sequence)
+            if isinstance(result_sequence, JList) and result_sequence.cons and not result_sequence.sequence:
+                result_sequence = utils.Utils.create_sequence(result_sequence)
+            result_sequence.keep_singleton = True
+        if expr.group is not None:
+            result_sequence = self.evaluate_group_expression(
+                expr.group, tuple_bindings if is_tuple_stream else result_sequence, environment
+            )
+        return result_sequence
+
+    def evaluate_step(self, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame, last_step: bool) -> Any:
+        # Jsonata.evaluate_step with cheaper sequences.
+        if expr.type == "sort":
+            return Jsonata.evaluate_step(self, expr, input, environment, last_step)
+        result = []
+        stages = expr.stages
+        for inp in input:
+            res = self.eval(expr, inp, environment)
+            if stages is not None:
+                for stage in stages:
+                    res = self.evaluate_filter(stage.expr, res, environment)
+            if res is not None:
+                result.append(res)
+        if last_step and len(result) == 1:
+            only = result[0]
+            if isinstance(only, list) and not (isinstance(only, JList) and only.sequence):
+                return only
+        # flatten the sequence
+        result_sequence = Sequence()
+        for res in result:
+            if not isinstance(res, list) or (isinstance(res, JList) and res.cons):
+                result_sequence.append(res)
+            else:
+                result_sequence.extend(res)
+        return result_sequence
+
+    def evaluate_function(
+        self, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame, applyto_context: Any = _NONE
+    ) -> Any:
+        # Jsonata.evaluate_function without its no-op test of each argument (both branches append it).
+        procedure = expr.procedure
+        proc = self.eval(procedure, input, environment)
+        if (
+            proc is None
+            and procedure is not None
+            and procedure.type == "path"
+            and environment.lookup(str(procedure.steps[0].value)) is not None
+        ):
+            raise JException("T1005", expr.position, procedure.steps[0].value)
+        evaluated_args = [] if applyto_context is _NONE else [applyto_context]
+        for argument in expr.arguments if expr.arguments is not None else ():
+            evaluated_args.append(self.eval(argument, input, environment))
+        proc_val = procedure.value if procedure is not None else None
+        proc_name = procedure.steps[0].value if procedure is not None and procedure.type == "path" else proc_val
+        if proc is None:
+            raise JException("T1006", expr.position, proc_name)
+        try:
+            if isinstance(proc, Parser.Symbol):
+                proc.token = proc_name
+                proc.position = expr.position
+            return self.apply(proc, evaluated_args, input, environment)
+        except JException as jex:
+            if jex.location < 0:
+                jex.location = expr.position
+            if jex.current is None:
+                jex.current = expr.token
+            raise jex
+
+    def apply(self, proc: Any, args: Any, input: Any, environment: Jsonata.Frame) -> Any:
+        # Jsonata.apply with the lambda test inlined.
+        result = self.apply_inner(proc, args, input, environment)
+        while isinstance(result, Parser.Symbol) and result._jsonata_lambda and result.thunk:
+            body = result.body
+            next = self.eval(body.procedure, result.input, result.environment)
+            if body.procedure.type == "variable":
+                if isinstance(next, Parser.Symbol):
+                    next.token = body.procedure.value
+            if isinstance(next, Parser.Symbol):
+                next.position = body.procedure.position
+            evaluated_args = [self.eval(arg, result.input, result.environment) for arg in body.arguments]
+            result = self.apply_inner(next, evaluated_args, input, environment)
+        return result
+
+    def apply_inner(self, proc: Any, args: Any, input: Any, environment: Jsonata.Frame) -> Any:
+        # Jsonata.apply_inner for native functions and lambdas with its type tests inlined (the library's
+        # import on every call); anything else (regexes, errors) goes through the library's own code.
+        if isinstance(proc, (Jsonata.JFunction, Jsonata.JLambda)):
+            return proc.call(input, proc.validate(args, input))
+        if isinstance(proc, Parser.Symbol) and proc._jsonata_lambda:
+            signature = proc.signature
+            return self.apply_procedure(proc, signature.validate(args, input) if signature is not None else args)
+        return Jsonata.apply_inner(self, proc, args, input, environment)
+
+
+class Sequence(JList):
+    """A JSONata sequence (`Utils.create_sequence()`), built without the library's per-instance set-up."""
+
+    __init__ = list.__init__
+    sequence = True
+    outer_wrapper = False
+    tuple_stream = False
+    keep_singleton = False
+    cons = False
+
+
+_LEAVES = frozenset({"name", "variable", "string", "number", "value"})
 
 
 def _literal(self: Evaluator, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame) -> Any:
@@ -115,7 +273,7 @@ _HANDLERS = {
     "block": Evaluator.evaluate_block,
     "bind": Evaluator.evaluate_bind_expression,
     "regex": lambda self, expr, input, env: self.evaluate_regex(expr),
-    "function": lambda self, expr, input, env: self.evaluate_function(expr, input, env, _NONE),
+    "function": Evaluator.evaluate_function,
     "variable": Evaluator.evaluate_variable,
     "lambda": Evaluator.evaluate_lambda,
     "partial": Evaluator.evaluate_partial_application,

@@ -183,10 +183,16 @@ def current_millis() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _make_base_frame() -> Jsonata.Frame:
+def make_base_frame(*, fast: bool = True) -> Jsonata.Frame:
+    """A frame with Step Functions' functions over the library's built-ins.
+
+    With `fast` (the default, and `BASE_FRAME`) it also holds copies of the built-ins with faster checks
+    of their arguments (see `jsonata_engine.fast_builtins`); without, the library's own are used (tests
+    compare the two).
+    """
     frame = Jsonata.Frame(Jsonata.static_frame)
-    # The library's built-ins again, with faster (same-answer) signature checks; they shadow the originals.
-    frame.bindings.update(fast_builtins())
+    if fast:
+        frame.bindings.update(fast_builtins())
     for name, function, minimum, maximum in (
         ("partition", partition, 1, 2),
         ("range", range_, 3, 3),
@@ -206,4 +212,4 @@ def _make_base_frame() -> Jsonata.Frame:
     return frame
 
 
-BASE_FRAME = _make_base_frame()
+BASE_FRAME = make_base_frame()
