@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from jsonata.functions import Functions
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
@@ -936,6 +937,50 @@ def test_expression_naming_the_callback_bindings_uses_the_library():
     # The library calls whatever these names are bound to on every node (here: a number, so it fails).
     assert compile_jsonata("{% ($__evaluate_exit := 1; $__evaluate_exit + 1) %}")._stock
     assert not compile_jsonata("{% $states.input.a + 1 %}")._stock
+
+
+# The library's signature checks and $string against the faster copies used by the evaluator.
+_VALUE_POOL = [
+    None, Utils.NULL_VALUE, 0, 1.5, True, "s", "", [], [1, 2], [1, "a"], ["a", "b"], [{"a": 1}], [[1]], [None],
+    {"a": 1}, {}, Utils.create_sequence(3), jsonata_engine.Sequence((1, 2)), Jsonata.static_frame.lookup("sum"),
+]
+
+
+def _validation(signature, args, context):
+    try:
+        return "ok", repr(signature.validate(args, context))
+    except Exception as exc:  # the outcome, error included, must be the same
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(name for name, f in Jsonata.static_frame.bindings.items() if isinstance(f, Jsonata.JNativeFunction)),
+)
+def test_fast_signatures_match_library(name):
+    library = Jsonata.static_frame.lookup(name).signature
+    fast = jsonata_engine.FastSignature.of(library)
+    argument_lists = [[]] + [[a] for a in _VALUE_POOL] + [[a, b] for a in _VALUE_POOL for b in _VALUE_POOL[:10]]
+    argument_lists += [[a, "s", 2] for a in _VALUE_POOL]
+    for args in argument_lists:
+        for context in (None, "ctx", 5):
+            assert _validation(fast, args, context) == _validation(library, args, context), (args, context)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 1, -1, 42, 10**15 - 1, -(10**15) + 1, 10**15, -(10**15), 2**53 + 1, 2**63, "", "text", 1.0, 0.1, -0.5,
+     1e21, 1e-7, True, False, [1, "a"], {"a": [1.5, None]}, Utils.NULL_VALUE],
+)
+def test_fast_string_matches_library(value):
+    assert jsonata_engine._string(value, None) == Functions.string(value, None)
+
+
+def test_group_by_on_an_empty_array_leaves_it_alone():
+    # jsonata-python appends an undefined entry to an empty array it groups; that array may be the input's.
+    input = {"empty": []}
+    assert evaluate("{% $states.input.empty{'a': 1} %}", input) == {"a": 1}
+    assert input == {"empty": []}
 
 
 # --- templates ----------------------------------------------------------------------------------------------
