@@ -176,18 +176,33 @@ class Evaluator(Jsonata):
             return Jsonata.evaluate_step(self, expr, input, environment, last_step)
         result = []
         stages = expr.stages
-        # A field name read from an object is the most common step; `eval`'s work for it is done inline.
-        name = expr.value if expr.type == "name" and expr.predicate is None and expr.group is None else None
-        for inp in input:
-            if name is not None and type(inp) is dict:
-                res = self._field(inp, expr)
-            else:
+        if expr.type == "name" and expr.predicate is None and expr.group is None and stages is None:
+            # A field name read from objects is the most common step: `eval`'s work for it is done inline.
+            name = expr.value
+            self.budget -= len(input)
+            if self.budget <= 0:
+                self._check_clock()
+            for inp in input:
+                if type(inp) is dict:
+                    res = inp.get(name, _NONE)
+                    if res is _NONE:
+                        continue
+                    if res is None:
+                        res = _NULL
+                    elif isinstance(res, JList) and res.sequence and not res.tuple_stream:
+                        res = _mangle(res, expr.keep_array)
+                else:
+                    res = self.eval(expr, inp, environment)
+                if res is not None:
+                    result.append(res)
+        else:
+            for inp in input:
                 res = self.eval(expr, inp, environment)
-            if stages is not None:
-                for stage in stages:
-                    res = self.evaluate_filter(stage.expr, res, environment)
-            if res is not None:
-                result.append(res)
+                if stages is not None:
+                    for stage in stages:
+                        res = self.evaluate_filter(stage.expr, res, environment)
+                if res is not None:
+                    result.append(res)
         if last_step and len(result) == 1:
             only = result[0]
             if isinstance(only, list) and not (isinstance(only, JList) and only.sequence):
