@@ -71,6 +71,18 @@ class Evaluator(Jsonata):
         if self.budget <= 0:
             self._check_clock()
         kind = expr.type
+        if kind == "path" and type(input) is dict:
+            name = expr.__dict__.get(FIELD_PATH)
+            if name is not None:
+                # A path of one field name read from one object (`total`): evaluate_path followed by the
+                # mangling below gives the field's value itself, null, or undefined.
+                value = input.get(name, _NONE)
+                if value is _NONE:
+                    return None
+                if value is None:
+                    return _NULL
+                if not isinstance(value, JList):
+                    return value
         if kind in _LEAVES and expr.predicate is None and expr.group is None:
             # A leaf runs no code that reads `self.input`/`self.environment`, so they need not be swapped.
             if kind == "name":
@@ -337,6 +349,46 @@ def _mangle(result: JList, keep_array: bool) -> Any:
     if len(result) == 1:
         return result if result.keep_singleton else result[0]
     return result
+
+
+FIELD_PATH = "flowdeck_field_path"  # attribute `mark_field_paths` sets on paths that are one field name
+
+
+def mark_field_paths(node: Any) -> None:
+    """Mark, throughout a parsed expression, the paths that are a single plain field name (`total`), which
+    `Evaluator.eval` then reads directly from an object. Nodes left unmarked are evaluated in full."""
+    stack = [node]
+    seen = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+            continue
+        if not isinstance(item, Parser.Symbol) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if item.type == "path" and _is_field_path(item):
+            setattr(item, FIELD_PATH, item.steps[0].value)
+        stack.extend(value for key, value in vars(item).items() if key != "_outer_instance")
+
+
+def _is_field_path(path: Parser.Symbol) -> bool:
+    if len(path.steps or ()) != 1:
+        return False
+    step = path.steps[0]
+    return (
+        path.tuple is None
+        and not path.keep_singleton_array
+        and path.group is None
+        and path.predicate is None
+        and not path.keep_array
+        and step.type == "name"
+        and type(step.value) is str
+        and step.predicate is None
+        and step.group is None
+        and step.stages is None
+        and step.tuple is None
+    )
 
 
 class Sequence(JList):
