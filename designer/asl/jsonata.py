@@ -26,7 +26,7 @@ from designer.asl import errors
 from designer.asl.errors import AslSyntaxError, StatesError
 from designer.asl.jsonata_checks import problems_of, referenced_names
 from designer.asl.jsonata_fast import SLOW, UNDEFINED, fast_path
-from designer.asl.jsonata_engine import CHECK_EVERY, evaluator, mark_field_paths
+from designer.asl.jsonata_engine import CHECK_EVERY, evaluator, mark_plain_paths
 from designer.asl.jsonata_functions import BASE_FRAME, FunctionError, clock_functions, current_millis
 
 # A runaway expression (tail recursion never ends) must not hold an engine worker forever.
@@ -172,7 +172,7 @@ class JsonataExpression:
         self.body = body
         self._engine = engine
         self._ast = engine.ast
-        mark_field_paths(self._ast)
+        mark_plain_paths(self._ast)
         self._fast = fast_path(self._ast)
         names = referenced_names(self._ast)
         self._uses_clock = not {"now", "millis"}.isdisjoint(names)

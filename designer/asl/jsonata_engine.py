@@ -71,18 +71,21 @@ class Evaluator(Jsonata):
         if self.budget <= 0:
             self._check_clock()
         kind = expr.type
-        if kind == "path" and type(input) is dict:
-            name = expr.__dict__.get(FIELD_PATH)
-            if name is not None:
-                # A path of one field name read from one object (`total`): evaluate_path followed by the
-                # mangling below gives the field's value itself, null, or undefined.
-                value = input.get(name, _NONE)
-                if value is _NONE:
-                    return None
-                if value is None:
-                    return _NULL
-                if not isinstance(value, JList):
-                    return value
+        if kind == "path":
+            plan = expr.__dict__.get(PLAIN_PATH)
+            if plan is not None:
+                if plan[0] is None and type(input) is dict and len(plan[1]) == 1:
+                    value = input.get(plan[1][0], _NONE)  # `total`: the most common path of all
+                    if value is _NONE:
+                        return None
+                    if value is None:
+                        return _NULL
+                    if not isinstance(value, JList):
+                        return value
+                else:
+                    value = self._plain_path(plan, input, environment)
+                    if value is not _SLOW:
+                        return value
         if kind in _LEAVES and expr.predicate is None and expr.group is None:
             # A leaf runs no code that reads `self.input`/`self.environment`, so they need not be swapped.
             if kind == "name":
@@ -120,6 +123,30 @@ class Evaluator(Jsonata):
         if isinstance(result, JList) and result.sequence and not result.tuple_stream:
             return _mangle(result, expr.keep_array)
         return result
+
+    def _plain_path(self, plan: tuple[str | None, tuple[str, ...]], input: Any, environment: Jsonata.Frame) -> Any:
+        # A path of field names, perhaps after a variable (`total`, `$t.id`, `$states.input.orders`), over
+        # objects only: evaluate_path and the mangling in `eval` give the last field's value itself, null, or
+        # undefined. Anything else (arrays on the way, sequences) is left to the general code (_SLOW).
+        variable, names = plan
+        if variable is None:
+            current = input
+        else:
+            current = environment.lookup(variable)
+            if current is None:
+                return None
+        last = len(names) - 1
+        for index, name in enumerate(names):
+            if type(current) is not dict:
+                return _SLOW
+            current = current.get(name, _NONE)
+            if current is _NONE:
+                return None
+            if index == last:
+                if current is None:
+                    return _NULL
+                return _SLOW if isinstance(current, JList) else current
+        return _SLOW
 
     def evaluate_path(self, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame) -> Any:
         # Jsonata.evaluate_path with cheaper sequences.
@@ -351,12 +378,14 @@ def _mangle(result: JList, keep_array: bool) -> Any:
     return result
 
 
-FIELD_PATH = "flowdeck_field_path"  # attribute `mark_field_paths` sets on paths that are one field name
+PLAIN_PATH = "flowdeck_plain_path"  # attribute `mark_plain_paths` sets on paths of plain field names
+_SLOW = object()
 
 
-def mark_field_paths(node: Any) -> None:
-    """Mark, throughout a parsed expression, the paths that are a single plain field name (`total`), which
-    `Evaluator.eval` then reads directly from an object. Nodes left unmarked are evaluated in full."""
+def mark_plain_paths(node: Any) -> None:
+    """Mark, throughout a parsed expression, the paths made of field names only, perhaps after a variable
+    (`total`, `$t.id`, `$states.input.orders`), which `Evaluator.eval` reads directly while they run over
+    objects only. Nodes left unmarked are evaluated in full."""
     stack = [node]
     seen = set()
     while stack:
@@ -367,27 +396,41 @@ def mark_field_paths(node: Any) -> None:
         if not isinstance(item, Parser.Symbol) or id(item) in seen:
             continue
         seen.add(id(item))
-        if item.type == "path" and _is_field_path(item):
-            setattr(item, FIELD_PATH, item.steps[0].value)
+        if item.type == "path":
+            plan = _plain_path_plan(item)
+            if plan is not None:
+                setattr(item, PLAIN_PATH, plan)
         stack.extend(value for key, value in vars(item).items() if key != "_outer_instance")
 
 
-def _is_field_path(path: Parser.Symbol) -> bool:
-    if len(path.steps or ()) != 1:
-        return False
-    step = path.steps[0]
+def _plain_path_plan(path: Parser.Symbol) -> tuple[str | None, tuple[str, ...]] | None:
+    if path.tuple is not None or path.keep_singleton_array or path.group is not None or path.predicate:
+        return None
+    if path.keep_array or not path.steps or not all(_plain_step(step) for step in path.steps):
+        return None
+    first = path.steps[0]
+    if first.type == "variable":
+        variable, names = first.value, path.steps[1:]
+        if variable == "" or type(variable) is not str:
+            return None  # `$` is the context, not a variable
+    else:
+        variable, names = None, path.steps
+    if not names or not all(step.type == "name" and type(step.value) is str for step in names):
+        return None
+    return variable, tuple(step.value for step in names)
+
+
+def _plain_step(step: Parser.Symbol) -> bool:
     return (
-        path.tuple is None
-        and not path.keep_singleton_array
-        and path.group is None
-        and path.predicate is None
-        and not path.keep_array
-        and step.type == "name"
-        and type(step.value) is str
-        and step.predicate is None
-        and step.group is None
+        step.predicate is None
         and step.stages is None
+        and step.group is None
         and step.tuple is None
+        and step.focus is None
+        and step.index is None
+        and step.ancestor is None
+        and not step.keep_array
+        and not step.consarray
     )
 
 
