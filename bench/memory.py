@@ -87,7 +87,7 @@ def _child(items: int) -> dict:
     gc.collect()
     before = _reset_peak_rss()
     started = time.perf_counter()
-    result = LocalRunner(machine, keep_history=True).run(input, name="memory")
+    result = LocalRunner(machine, keep_history=True, max_history_events=None).run(input, name="memory")
     seconds = time.perf_counter() - started
     after = _peak_rss()
     if result.status != "SUCCEEDED":
@@ -99,7 +99,7 @@ def _child(items: int) -> dict:
         gc.collect()
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
-        run = LocalRunner(machine, keep_history=keep_history).run(input, name="memory")
+        run = LocalRunner(machine, keep_history=keep_history, max_history_events=None).run(input, name="memory")
         peak = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
         del run

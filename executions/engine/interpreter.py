@@ -25,6 +25,7 @@ from executions.engine import signals as sig
 from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIMED_OUT, Frame, RunState
 
 MAX_PAYLOAD_BYTES = 262_144  # AWS: 256 KiB of UTF-8 for any state, task or execution input/output
+MAX_HISTORY_EVENTS = 25_000  # AWS: a Standard execution fails when its history would grow past this
 EXECUTION_TIMER = "execution-timeout"
 _RETRYING = frozenset({"Task", "Parallel", "Map"})
 _ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})  # the states that can be stopped while in progress
@@ -53,7 +54,8 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# NaN and Infinity are not JSON: refusing them keeps every history event parseable.
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def dumps(value: Any) -> str:
@@ -62,7 +64,12 @@ def dumps(value: Any) -> str:
 
 
 def payload_size(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
+    # surrogatepass: a lone surrogate from JSON ("\ud800") still has a size rather than crashing.
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def not_json(what: str, exc: Exception) -> StatesError:
+    return StatesError(errors.RUNTIME, f"The {what} is not valid JSON: {exc}")
 
 
 def state_machine_arn(name: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
@@ -77,7 +84,8 @@ def execution_arn(machine_name: str, name: str, region: str = DEFAULT_REGION,
 def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machine_name: str,
           state_machine_id: str | None = None, execution_id: str | None = None, role_arn: str | None = None,
           redrive_count: int = 0, token_factory: Callable[[], str] | None = None,
-          max_events: int | None = None, max_payload: int = MAX_PAYLOAD_BYTES) -> Step:
+          max_events: int | None = None, max_payload: int = MAX_PAYLOAD_BYTES,
+          max_history_events: int | None = MAX_HISTORY_EVENTS) -> Step:
     """Start an execution: write ExecutionStarted, then run until the first wait (or the end)."""
     state_machine_id = state_machine_id or state_machine_arn(state_machine_name)
     execution_id = execution_id or execution_arn(state_machine_name, name)
@@ -90,16 +98,24 @@ def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machi
         "RedriveCount": redrive_count,
     }
     state = RunState(context, {"Id": state_machine_id, "Name": state_machine_name})
-    run = _Run(machine, state, now, token_factory, max_payload)
+    run = _Run(machine, state, now, token_factory, max_payload, max_history_events)
     root = Frame(state.new_id(), None, "", machine.start_at, input)
     state.frames[root.id] = root
-    text = dumps(input)
+    try:
+        text = dumps(input)
+    except (TypeError, ValueError) as exc:
+        text, problem = "null", not_json("execution input", exc)
+    else:
+        problem = None
+        if payload_size(text) > max_payload:
+            problem = StatesError(errors.DATA_LIMIT_EXCEEDED,
+                                  "The execution input exceeds the maximum number of bytes service limit.")
     run.emit(root, "ExecutionStarted", "executionStartedEventDetails", {
         "input": text, "inputDetails": {"truncated": False}, "roleArn": context["RoleArn"],
     })
-    if payload_size(text) > max_payload:
-        run.fail_frame(root, errors.DATA_LIMIT_EXCEEDED,
-                       "The execution input exceeds the maximum number of bytes service limit.")
+    root.last_event = 0  # AWS: the first state's Entered event has previousEventId 0
+    if problem is not None:
+        run.fail_frame(root, problem.error, problem.cause)
         return run.step()
     if machine.timeout_seconds is not None:
         run.start_timer(None, EXECUTION_TIMER, now + timedelta(seconds=machine.timeout_seconds), "execution")
@@ -110,13 +126,17 @@ def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machi
 
 def advance(machine: Machine, state: RunState, incoming: list, *, now: datetime,
             token_factory: Callable[[], str] | None = None, max_events: int | None = None,
-            max_payload: int = MAX_PAYLOAD_BYTES) -> Step:
+            max_payload: int = MAX_PAYLOAD_BYTES, max_history_events: int | None = MAX_HISTORY_EVENTS) -> Step:
     """Consume what happened (task outcomes, timers fired, a stop) and go as far as possible."""
-    run = _Run(machine, state, now, token_factory, max_payload)
+    run = _Run(machine, state, now, token_factory, max_payload, max_history_events)
+    mark = len(state.runnable)
     for signal in incoming:
         if state.status != RUNNING:
             break
         run.deliver(signal)
+    # The runnable stack pops its newest frame first; frames woken by these signals must run in
+    # the order the signals arrived (the first failure reported is the one that fails a Map).
+    state.runnable[mark:] = reversed(state.runnable[mark:])
     run.loop(max_events)
     return run.step()
 
@@ -125,7 +145,7 @@ class _Run:
     """One call of start()/advance(): the state being changed and what the call has produced so far."""
 
     def __init__(self, machine: Machine, state: RunState, now: datetime,
-                 token_factory: Callable[[], str] | None, max_payload: int):
+                 token_factory: Callable[[], str] | None, max_payload: int, history_limit: int | None):
         from executions.engine.states import HANDLERS
 
         self.machine = machine
@@ -136,6 +156,7 @@ class _Run:
         self.commands: list = []
         self.token_factory = token_factory or (lambda: secrets.token_urlsafe(48))
         self.max_payload = max_payload
+        self.history_limit = history_limit
         self.handlers = HANDLERS
         # The last value serialised and its text: a state's output is the next state's input, and JSON
         # values are never mutated in place, so identity is enough to reuse the text.
@@ -157,8 +178,14 @@ class _Run:
         frames = state.frames
         states = self.machine.states
         handlers = self.handlers
+        limit = self.history_limit
         while runnable and state.status == RUNNING:
             if max_events is not None and len(self.events) >= max_events:
+                return
+            if limit is not None and state.event_id >= limit - 2:
+                # Leave room for ExecutionFailed: a state step writes at most two events.
+                self.end_execution(FAILED, "ExecutionFailed", "executionFailedEventDetails", errors.RUNTIME,
+                                   f"The execution reached the maximum number of history events ({limit}).")
                 return
             frame = frames[runnable.pop()]
             mark = len(runnable)
@@ -176,8 +203,9 @@ class _Run:
         if isinstance(signal, sig.TimerFired):
             state.timers.pop(key, None)
             if key == EXECUTION_TIMER:
+                # AWS (measured): error States.Timeout, no cause, previousEventId 0.
                 self.end_execution(TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails",
-                                   errors.TIMEOUT, "The execution timed out.")
+                                   errors.TIMEOUT, None, previous=0)
                 return
         frame_id = state.waiting.get(key)
         if frame_id is None or frame_id not in state.frames:
@@ -189,7 +217,9 @@ class _Run:
     # --- history -----------------------------------------------------------------------------
 
     def emit(self, frame: Frame | None, type: str, details_key: str | None = None,
-             details: dict | None = None) -> int:
+             details: dict | None = None, *, advance_source: bool = True, previous: int | None = None) -> int:
+        """Append a history event. `previousEventId` is the frame's last source event; AWS does not make
+        Succeeded/Aborted/MapIteration* events a source (advance_source=False)."""
         if frame is not None and frame.silent:
             return frame.last_event
         state = self.state
@@ -198,12 +228,13 @@ class _Run:
             "timestamp": self.now_iso,
             "type": type,
             "id": state.event_id,
-            "previousEventId": frame.last_event if frame is not None else state.event_id - 1,
+            "previousEventId": previous if previous is not None
+            else frame.last_event if frame is not None else state.event_id - 1,
         }
         if details_key is not None:
             event[details_key] = details
         self.events.append(event)
-        if frame is not None:
+        if frame is not None and advance_source:
             frame.last_event = state.event_id
         return state.event_id
 
@@ -236,15 +267,18 @@ class _Run:
         frame.view = frame.vars if len(scopes) == 1 else ChainMap(*scopes)
         return frame.view
 
-    def text(self, value: Any) -> str:
+    def text(self, value: Any, what: str = "value") -> str:
         if value is self._last_value:
             return self._last_text
-        text = _encode(value)
+        try:
+            text = _encode(value)
+        except (TypeError, ValueError) as exc:
+            raise not_json(what, exc) from None
         self._last_value, self._last_text = value, text
         return text
 
     def serialize(self, value: Any, what: str) -> str:
-        text = self.text(value)
+        text = self.text(value, what)
         if payload_size(text) > self.max_payload:
             raise StatesError(errors.DATA_LIMIT_EXCEEDED,
                               f"The {what} exceeds the maximum number of bytes service limit.")
@@ -270,7 +304,7 @@ class _Run:
             text = self.serialize(output, f"state/task '{frame.state}' output")
             details = {"name": frame.state, "output": text, "outputDetails": {"truncated": False}}
             if assigned:
-                texts = {name: dumps(value) for name, value in assigned.items()}
+                texts = {name: self.text(value, f"variable '{name}'") for name, value in assigned.items()}
                 # AWS quotas: 256 KiB for one variable and for all of one Assign together.
                 sizes = [payload_size(text) for text in texts.values()]
                 if max(sizes) > self.max_payload or sum(sizes) > self.max_payload:
@@ -363,13 +397,13 @@ class _Run:
             if child.phase not in ("enter", "next"):
                 kind = self.machine.states[child.state].type
                 if kind in _ABORTABLE:
-                    self.emit(child, f"{kind}StateAborted")
+                    self.emit(child, f"{kind}StateAborted", advance_source=False)
             if on_abort is not None:
                 on_abort(child)
             self.drop_frame(child)
 
     def end_execution(self, status: str, event: str, details_key: str, error: str | None = None,
-                      cause: str | None = None, output: Any = None) -> None:
+                      cause: str | None = None, output: Any = None, previous: int | None = None) -> None:
         state = self.state
         details: dict = {}
         if status == SUCCEEDED:
@@ -381,7 +415,7 @@ class _Run:
                 details["cause"] = cause
             state.error, state.cause = error, cause
         root = next((f for f in state.frames.values() if f.parent is None), None)
-        self.emit(root, event, details_key, details)
+        self.emit(root, event, details_key, details, previous=previous)
         state.status = status
         for key in list(state.waiting):
             self.release(key)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from executions.engine.interpreter import _Run
     from executions.engine.runstate import Frame
 
+MAX_DELAY_SECONDS = 31_622_400
 _TIMEOUTS = frozenset({errors.TIMEOUT, errors.HEARTBEAT_TIMEOUT})
 
 
@@ -43,12 +44,27 @@ def matches(error_equals: tuple[str, ...], error: str, also: tuple[str, ...] = (
 def backoff_seconds(retrier: Retrier, attempt: int, rng: random.Random) -> float:
     """Delay before retry number `attempt` (1-based): IntervalSeconds x BackoffRate^(attempt-1), capped
     by MaxDelaySeconds; with JitterStrategy FULL a uniform draw between 0 and that."""
-    delay = retrier.interval_seconds * retrier.backoff_rate ** (attempt - 1)
-    if retrier.max_delay_seconds is not None:
-        delay = min(delay, retrier.max_delay_seconds)
+    # Without MaxDelaySeconds the delay is still capped (at MaxDelaySeconds' own ceiling, a year and a
+    # day), which also keeps valid but huge IntervalSeconds x BackoffRate^n from overflowing.
+    cap = retrier.max_delay_seconds if retrier.max_delay_seconds is not None else MAX_DELAY_SECONDS
+    try:
+        delay = min(retrier.interval_seconds * retrier.backoff_rate ** (attempt - 1), cap)
+    except OverflowError:
+        delay = cap
     if retrier.jitter == "FULL":
         delay = rng.uniform(0, delay)
     return delay
+
+
+def will_retry(frame: Frame, state: State, error: str) -> bool:
+    """Would handle_error() retry this error now? (Map and Parallel write <Type>StateFailed only when not.)"""
+    if error in errors.UNCATCHABLE:
+        return False
+    for index, retrier in enumerate(getattr(state, "retriers", ())):
+        if matches(retrier.error_equals, error):
+            used = frame.attempts[index] if index < len(frame.attempts) else 0
+            return used < retrier.max_attempts
+    return False
 
 
 def handle_error(run: _Run, frame: Frame, state: State, error: str, cause: str | None, retry_phase: str, *,

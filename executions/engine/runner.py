@@ -17,7 +17,7 @@ from typing import Any
 from designer.asl.errors import StatesError
 from designer.asl.model import Machine
 from executions.engine import signals as sig
-from executions.engine.interpreter import MAX_PAYLOAD_BYTES, advance, start
+from executions.engine.interpreter import MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance, start
 from executions.engine.runstate import RUNNING, RunState
 
 Resolver = Callable[[sig.InvokeTask], Any]
@@ -59,7 +59,8 @@ class LocalRunner:
     def __init__(self, machine: Machine, resolver: Resolver | None = None, *, real_time: bool = False,
                  start_time: datetime | None = None, keep_history: bool = True,
                  max_payload: int = MAX_PAYLOAD_BYTES, resume_every_step: bool = False,
-                 token_factory: Callable[[], str] | None = None):
+                 token_factory: Callable[[], str] | None = None,
+                 max_history_events: int | None = MAX_HISTORY_EVENTS):
         self.machine = machine
         self.resolver = resolver or no_resolver
         self.real_time = real_time
@@ -69,6 +70,7 @@ class LocalRunner:
         # Tests: round-trip the run state through JSON between steps, as a durable host would.
         self.resume_every_step = resume_every_step
         self.token_factory = token_factory
+        self.max_history_events = max_history_events  # AWS Standard: 25,000; None: unlimited (Express)
 
     def run(self, input: Any, *, name: str = "local", state_machine_name: str = "local",
             max_events: int | None = None) -> RunResult:
@@ -76,7 +78,8 @@ class LocalRunner:
         started_at = time.monotonic()
         history: list[dict] = []
         step = start(self.machine, input, now=now, name=name, state_machine_name=state_machine_name,
-                     max_events=max_events, max_payload=self.max_payload, token_factory=self.token_factory)
+                     max_events=max_events, max_payload=self.max_payload, token_factory=self.token_factory,
+                     max_history_events=self.max_history_events)
         tasks: deque[sig.InvokeTask] = deque()
         timers: list[tuple[datetime, int, str]] = []
         live_timers: set[str] = set()
@@ -122,7 +125,8 @@ class LocalRunner:
             if self.real_time:
                 now = max(now, origin + timedelta(seconds=time.monotonic() - started_at))
             step = advance(self.machine, state, incoming, now=now, max_events=max_events,
-                           max_payload=self.max_payload, token_factory=self.token_factory)
+                           max_payload=self.max_payload, token_factory=self.token_factory,
+                           max_history_events=self.max_history_events)
         return RunResult(state.status, state.output, state.error, state.cause, history, state.transitions)
 
     def _invoke(self, command: sig.InvokeTask) -> list:

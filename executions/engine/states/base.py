@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from designer.asl.errors import StatesError
 from executions.engine import signals as sig
-from executions.engine.retry import fail_state, handle_error
+from executions.engine.retry import fail_state, handle_error, will_retry
 
 if TYPE_CHECKING:
     from designer.asl.model import State
@@ -57,7 +57,9 @@ class CompositeHandler(Handler):
         return super().step(run, frame, state)
 
     def phase_failed(self, run: _Run, frame: Frame, state: State) -> bool:
-        run.emit(frame, f"{self.type}StateFailed")
+        # AWS writes <Type>StateFailed once, when the failure is final (caught or not), never before a retry.
+        if not will_retry(frame, state, frame.data["error"]):
+            run.emit(frame, f"{self.type}StateFailed")
         frame.phase = "error"
         return True
 

@@ -115,8 +115,8 @@ class MapHandler(CompositeHandler):
         if data["active"]:
             return False
         if state.distributed:
-            run.emit(frame, "MapRunSucceeded")
-        run.emit(frame, "MapStateSucceeded")
+            run.emit(frame, "MapRunSucceeded", advance_source=False)
+        run.emit(frame, "MapStateSucceeded", advance_source=False)
         frame.phase = "result"
         return True
 
@@ -149,10 +149,13 @@ class MapHandler(CompositeHandler):
         details = {"name": parent.state, "index": child.index}
         run.drop_frame(child)
         data["active"] -= 1
+        # AWS: what follows an iteration points at the iteration's last event, not at MapIteration*.
+        parent.last_event = max(parent.last_event, child.last_event)
         if failure is None:
             data["results"][child.index] = output
             if not state.distributed:
-                run.emit(parent, "MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+                run.emit(parent, "MapIterationSucceeded", "mapIterationSucceededEventDetails", details,
+                         advance_source=False)
             run.push(parent)
             return
         error, cause = failure
@@ -167,10 +170,10 @@ class MapHandler(CompositeHandler):
             run.abort_children(parent)
             run.emit(parent, "MapRunFailed", "mapRunFailedEventDetails", {"error": error, "cause": cause})
         else:
-            run.emit(parent, "MapIterationFailed", "mapIterationFailedEventDetails", details)
+            run.emit(parent, "MapIterationFailed", "mapIterationFailedEventDetails", details, advance_source=False)
             run.abort_children(parent, lambda aborted: run.emit(
                 parent, "MapIterationAborted", "mapIterationAbortedEventDetails",
-                {"name": parent.state, "index": aborted.index}))
+                {"name": parent.state, "index": aborted.index}, advance_source=False))
         parent.data = {"error": error, "cause": cause}
         parent.phase = "failed"
         run.push(parent)

@@ -46,13 +46,14 @@ class ParallelHandler(CompositeHandler):
     def phase_running(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
         if frame.data["remaining"]:
             return False
-        run.emit(frame, "ParallelStateSucceeded")
+        run.emit(frame, "ParallelStateSucceeded", advance_source=False)
         frame.phase = "result"
         return True
 
     def child_done(self, run: _Run, parent: Frame, child: Frame, output: Any,
                    failure: tuple[str | None, str | None] | None) -> None:
         run.drop_frame(child)
+        parent.last_event = max(parent.last_event, child.last_event)
         if failure is not None:
             run.abort_children(parent)
             parent.data = {"error": failure[0], "cause": failure[1]}
@@ -60,5 +61,4 @@ class ParallelHandler(CompositeHandler):
         else:
             parent.data["results"][child.index] = output
             parent.data["remaining"] -= 1
-            parent.last_event = max(parent.last_event, child.last_event)
         run.push(parent)

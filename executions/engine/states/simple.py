@@ -109,14 +109,14 @@ class ChoiceHandler(Handler):
                     raise StatesError(errors.NO_CHOICE_MATCHED,
                                       f"No Choice Rules matched and no Default specified in state '{frame.state}'")
                 target, chosen, replaces_output = state.default, state.default_io, False
-            output, _ = io.finish_input(frame.input, selected, context, variables)
             assigned = None
+            output = None
             if chosen is not None:
                 # ASL: the chosen rule's Assign (or, on Default, the state's) runs; a JSONata rule's
-                # Output replaces the state's.
-                rule_output, assigned = chosen.finish_input(frame.input, selected, context, variables)
-                if replaces_output:
-                    output = rule_output
+                # Output replaces the state's, which is then not evaluated at all.
+                output, assigned = chosen.finish_input(frame.input, selected, context, variables)
+            if not replaces_output:
+                output, _ = io.finish_input(frame.input, selected, context, variables)
         except StatesError as exc:
             return _fail(run, frame, exc)
         return run.exit_state(frame, "Choice", output, assigned, target)
@@ -174,8 +174,8 @@ def parse_timestamp(text: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
+        if moment.tzinfo is None:
+            return None
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: e.g. year 1 with a positive offset
         return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(timezone.utc)

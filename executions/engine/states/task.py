@@ -115,14 +115,17 @@ class TaskHandler(Handler):
             try:
                 text = run.serialize(signal.output, f"result of the task of state '{frame.state}'")
             except StatesError as exc:
-                # AWS history: a result over the limit fails the task (TaskFailed), and unlike other
-                # DataLimitExceeded errors it can be caught, by name and by States.ALL.
-                name = info.resource_type if family == "Task" else info.resource
-                cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum number of "
-                         "bytes service limit.")
+                cause, catchable = exc.cause, False
+                if exc.error == errors.DATA_LIMIT_EXCEEDED:
+                    # AWS history: a result over the limit fails the task (TaskFailed), and unlike other
+                    # DataLimitExceeded errors it can be caught, by name and by States.ALL.
+                    name = info.resource_type if family == "Task" else info.resource
+                    cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum number "
+                             "of bytes service limit.")
+                    catchable = True
                 details = _with_resource(info, {"error": exc.error, "cause": cause})
                 run.emit(frame, f"{family}Failed", _details_key(family, "Failed"), details)
-                frame.data = {"error": exc.error, "cause": cause, "catchable": True}
+                frame.data = {"error": exc.error, "cause": cause, "catchable": catchable}
                 frame.phase = "error"
             else:
                 details = {"output": text, "outputDetails": {"truncated": False}}
