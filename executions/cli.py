@@ -42,9 +42,16 @@ def read_text(path: str | Path, what: str = "file") -> str:
 def parse_json(text: str, source: str) -> Any:
     """Parse JSON text; CliError saying where (line and column) it goes wrong."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise CliError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except ValueError as exc:
+        raise CliError(f"{source} is not valid JSON: {exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON (and AWS) do not.
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def read_json(path: str | Path, what: str) -> Any:

@@ -470,3 +470,15 @@ def test_process_exit_statuses_and_no_traceback(tmp_path):
     usage = manage("run", "--test-case", "x", write(tmp_path, "pass.json", PASS))
     assert (usage.returncode, usage.stderr) == (2, "error: --test-case needs --mock-config (the mock config the "
                                                    "test case comes from)\n")
+
+
+def test_run_rejects_nan_in_the_input_file(tmp_path):
+    definition = tmp_path / "pass.json"
+    definition.write_text('{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}')
+    bad_input = tmp_path / "input.json"
+    bad_input.write_text('{"n": NaN}')
+    done = subprocess.run([sys.executable, "manage.py", "asl", "run", str(definition), "--input", str(bad_input)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 2
+    assert "NaN is not a JSON value" in done.stderr
+    assert "Traceback" not in done.stderr
