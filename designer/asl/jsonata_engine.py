@@ -98,7 +98,12 @@ class Evaluator(Jsonata):
                 else:
                     result = Functions.lookup(input, str(expr.value))
             elif kind == "variable":
-                result = self.evaluate_variable(expr, input, environment)
+                # Jsonata.evaluate_variable
+                name = expr.value
+                if name == "":
+                    result = input[0] if isinstance(input, JList) and input.outer_wrapper else input
+                else:
+                    result = environment.lookup(str(name))
             else:
                 value = expr.value
                 return value if value is not None else _NULL
@@ -359,6 +364,18 @@ class Evaluator(Jsonata):
     def apply_inner(self, proc: Any, args: Any, input: Any, environment: Jsonata.Frame) -> Any:
         # Jsonata.apply_inner for native functions and lambdas with its type tests inlined (the library's
         # import on every call); anything else (regexes, errors) goes through the library's own code.
+        if type(proc) is Jsonata.JNativeFunction:
+            # JNativeFunction.validate, .call and Functions._call in one place
+            call_args = proc.signature.validate(args, input)
+            if len(call_args) < proc.nargs:
+                call_args = list(call_args) + [None] * (proc.nargs - len(call_args))
+            result = proc.method(*call_args)
+            kind = type(result)
+            if kind is int and -_EXACT_FLOAT < result < _EXACT_FLOAT:
+                return result  # Utils.convert_number leaves these as they are
+            if kind is str or result is None:
+                return result
+            return utils.Utils.convert_number(result) if utils.Utils.is_numeric(result) else result
         if isinstance(proc, (Jsonata.JFunction, Jsonata.JLambda)):
             return proc.call(input, proc.validate(args, input))
         if isinstance(proc, Parser.Symbol) and proc._jsonata_lambda:
@@ -568,7 +585,8 @@ class FastSignature(Signature):
 
 
 _SYMBOLS = {str: "s", bool: "b", int: "n", float: "n", list: "a", JList: "a", Sequence: "a", dict: "o"}
-_EXACT_INTEGERS = 10**15  # below this, the library's $string writes an integer as Python's str() does
+_EXACT_INTEGERS = 10**15
+_EXACT_FLOAT = 2**53  # integers a float holds exactly: Utils.convert_number returns them unchanged  # below this, the library's $string writes an integer as Python's str() does
 
 
 def _string(arg: Any, prettify: Any) -> Any:
