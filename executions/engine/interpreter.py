@@ -189,7 +189,8 @@ class _Run:
                 return
             frame = frames[runnable.pop()]
             mark = len(runnable)
-            if handlers[states[frame.state].type].step(self, frame, states[frame.state]):
+            if handlers[states[frame.state].type].step(self, frame, states[frame.state]) \
+                    and frame.id not in runnable:
                 # Still runnable: below any frame it just spawned, so the children run first.
                 runnable.insert(mark, frame.id)
 

@@ -107,3 +107,27 @@ def test_execution_timed_out_has_no_cause_and_points_to_zero():
     last = result.events[-1]
     assert (result.status, last["type"], last["previousEventId"]) == ("TIMED_OUT", "ExecutionTimedOut", 0)
     assert last["executionTimedOutEventDetails"] == {"error": "States.Timeout"}
+
+
+def test_item_selector_runs_per_iteration_and_its_failure_fails_that_iteration():
+    # localstack's Map evaluates ItemSelector after MapIterationStarted; a failure there is the iteration's.
+    result = run({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "MaxConcurrency": 1, "End": True,
+        "ItemSelector": {"v.$": "$$.Map.Item.Value.x"},
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}},
+        [{"x": 1}, {"y": 2}])
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert [e["type"] for e in result.events][3:] == [
+        "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
+        "MapIterationStarted", "MapIterationFailed", "MapStateFailed", "ExecutionFailed"]
+
+
+def test_item_selector_failure_is_caught_by_the_map_catcher():
+    result = run({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "Next": "Done", "ItemSelector": {"v.$": "States.StringToJson($$.Map.Item.Value)"},
+              "Catch": [{"ErrorEquals": ["States.IntrinsicFailure"], "ResultPath": "$.error", "Next": "Done"}],
+              "ItemsPath": "$.items",
+              "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}},
+        "Done": {"Type": "Succeed"}}}, {"items": ["{\"a\":1}", "not json"]})
+    assert result.status == "SUCCEEDED"
+    assert result.output["error"]["Error"] == "States.IntrinsicFailure"

@@ -46,6 +46,10 @@ class MapHandler(CompositeHandler):
             "inputs": inputs, "next": 0, "active": 0, "results": [None] * count, "failed": 0,
             "limit": limit, "tolerated": tolerated,
         }
+        if state.item_selector is not None and state.batcher is None:
+            # ItemSelector runs per iteration, after MapIterationStarted (so its failure is the
+            # iteration's); it reads the Map's effective input, kept here until the Map ends.
+            frame.data["selected"] = selected
         run.emit(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": count})
         if state.distributed:
             label = state.label or frame.state
@@ -58,6 +62,7 @@ class MapHandler(CompositeHandler):
 
     def _inputs(self, run: _Run, frame: Frame, state: MapState, selected: Any, context: dict,
                 variables: Any) -> list:
+        """The items, each as [key, value] (key None for arrays); batches when there is an ItemBatcher."""
         jsonata = state.language == JSONATA
         source = selected if state.items is None else state.items(selected, context, variables)
         if isinstance(source, dict):
@@ -68,22 +73,24 @@ class MapHandler(CompositeHandler):
             kind = errors.QUERY_EVALUATION_ERROR if jsonata else errors.RUNTIME
             raise StatesError(kind, f"The items of Map state '{frame.state}' must be a JSON array, "
                                     f"but were: {dumps(source)[:200]}")
-        selector = state.item_selector
-        if selector is None:
-            inputs = [value for _, value in entries]
+        if state.batcher is None:
+            return [[key, value] for key, value in entries]
+        # ASL: with an ItemBatcher, ItemSelector shapes each item before the items are batched.
+        if state.item_selector is not None:
+            items = [self._select(state, selected, index, key, value, context, variables)
+                     for index, (key, value) in enumerate(entries)]
         else:
-            inputs = []
-            for index, (key, value) in enumerate(entries):
-                item = {"Index": index, "Value": value}
-                if key is not None:
-                    item["Key"] = key
-                if state.distributed:
-                    item["Source"] = "STATE_DATA"
-                item_context = dict(context, Map={"Item": item})
-                inputs.append(selector(selected, item_context, variables))
-        if state.batcher is not None:
-            inputs = self._batches(state, inputs, selected, context, variables)
-        return inputs
+            items = [value for _, value in entries]
+        return [[None, batch] for batch in self._batches(state, items, selected, context, variables)]
+
+    def _select(self, state: MapState, selected: Any, index: int, key: str | None, value: Any, context: dict,
+                variables: Any) -> Any:
+        item = {"Index": index, "Value": value}
+        if key is not None:
+            item["Key"] = key
+        if state.distributed:
+            item["Source"] = "STATE_DATA"
+        return state.item_selector(selected, dict(context, Map={"Item": item}), variables)
 
     def _batches(self, state: MapState, inputs: list, selected: Any, context: dict, variables: Any) -> list:
         batcher = state.batcher
@@ -123,9 +130,21 @@ class MapHandler(CompositeHandler):
     def _spawn(self, run: _Run, frame: Frame, state: MapState, index: int) -> None:
         data = frame.data
         data["next"] += 1
-        data["active"] += 1
-        item = data["inputs"][index]
+        key, item = data["inputs"][index]
         data["inputs"][index] = None  # the child owns it now; keeps a finished Map's state small
+        if not state.distributed:
+            run.emit(frame, "MapIterationStarted", "mapIterationStartedEventDetails",
+                     {"name": frame.state, "index": index})
+        if "selected" in data:
+            try:
+                item = self._select(state, data["selected"], index, key, item, run.context(frame),
+                                    run.variables(frame))
+            except StatesError as exc:
+                exc = run.located(frame, exc)
+                run.evaluation_failed(frame, exc)
+                self._iteration_failed(run, frame, state, index, exc.error, exc.cause)
+                return
+        data["active"] += 1
         scope = run.machine.scopes[state.processor]
         execution = None
         if state.distributed:
@@ -135,9 +154,6 @@ class MapHandler(CompositeHandler):
                              Name=name, Input=item, StartTime=run.now_iso, RedriveCount=0)
         child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, item, index=index,
                       silent=frame.silent or state.distributed, execution=execution)
-        if not state.distributed:
-            run.emit(frame, "MapIterationStarted", "mapIterationStartedEventDetails",
-                     {"name": frame.state, "index": index})
         child.last_event = frame.last_event
         run.state.frames[child.id] = child
         run.push(child)
@@ -158,10 +174,15 @@ class MapHandler(CompositeHandler):
                          advance_source=False)
             run.push(parent)
             return
-        error, cause = failure
+        self._iteration_failed(run, parent, state, child.index, *failure)
+
+    def _iteration_failed(self, run: _Run, parent: Frame, state: MapState, index: int, error: str | None,
+                          cause: str | None) -> None:
+        data = parent.data
+        details = {"name": parent.state, "index": index}
         if state.distributed:
             data["failed"] += 1
-            data["results"][child.index] = {"Error": error, "Cause": cause}
+            data["results"][index] = {"Error": error, "Cause": cause}
             if not _breached(data):
                 run.push(parent)
                 return
@@ -177,7 +198,6 @@ class MapHandler(CompositeHandler):
         parent.data = {"error": error, "cause": cause}
         parent.phase = "failed"
         run.push(parent)
-
 
 
 def _breached(data: dict) -> bool:
