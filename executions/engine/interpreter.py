@@ -246,10 +246,15 @@ class _Run:
         # AWS shows RetryCount only in states that can retry (recorded Pass contexts have no such key).
         if self.machine.states[frame.state].type in _RETRYING:
             state["RetryCount"] = frame.retry_count
+        machine = self.state.state_machine
+        if frame.execution is not None:
+            # A Distributed Map child runs as its own execution of the qualified machine <name>/<label>.
+            qualified = frame.execution["Id"].replace(":execution:", ":stateMachine:").rsplit(":", 1)[0]
+            machine = {"Id": qualified, "Name": qualified.rsplit(":", 1)[1]}
         return {
             "Execution": frame.execution or self.state.execution,
             "State": state,
-            "StateMachine": self.state.state_machine,
+            "StateMachine": machine,
         }
 
     def variables(self, frame: Frame) -> Mapping:

@@ -150,7 +150,9 @@ class MapHandler(CompositeHandler):
         if state.distributed:
             name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{data['map_run']}/{index}"))
             parent_execution = frame.execution or run.state.execution
-            execution = dict(parent_execution, Id=f"{data['map_run'].replace(':mapRun:', ':execution:')}:{name}",
+            # AWS child ARN: arn:...:execution:<machine>/<label>:<uuid> (the Map Run ARN's prefix, its id replaced).
+            prefix = data["map_run"].replace(":mapRun:", ":execution:").rsplit(":", 1)[0]
+            execution = dict(parent_execution, Id=f"{prefix}:{name}",
                              Name=name, Input=item, StartTime=run.now_iso, RedriveCount=0)
         child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, item, index=index,
                       silent=frame.silent or state.distributed, execution=execution)
