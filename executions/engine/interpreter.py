@@ -26,6 +26,7 @@ from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIME
 
 MAX_PAYLOAD_BYTES = 262_144  # AWS: 256 KiB of UTF-8 for any state, task or execution input/output
 MAX_HISTORY_EVENTS = 25_000  # AWS: a Standard execution fails when its history would grow past this
+MAX_DURATION_SECONDS = 365 * 24 * 3600  # AWS: a Standard execution times out after one year (Express: 5 min)
 EXECUTION_TIMER = "execution-timeout"
 _RETRYING = frozenset({"Task", "Parallel", "Map"})
 _ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})  # the states that can be stopped while in progress
@@ -85,8 +86,13 @@ def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machi
           state_machine_id: str | None = None, execution_id: str | None = None, role_arn: str | None = None,
           redrive_count: int = 0, token_factory: Callable[[], str] | None = None,
           max_events: int | None = None, max_payload: int = MAX_PAYLOAD_BYTES,
-          max_history_events: int | None = MAX_HISTORY_EVENTS) -> Step:
-    """Start an execution: write ExecutionStarted, then run until the first wait (or the end)."""
+          max_history_events: int | None = MAX_HISTORY_EVENTS,
+          max_duration_seconds: int | None = None) -> Step:
+    """Start an execution: write ExecutionStarted, then run until the first wait (or the end).
+
+    The execution times out after the machine's TimeoutSeconds or `max_duration_seconds`, whichever is
+    first; hosts pass MAX_DURATION_SECONDS for Standard executions (AWS: one year) and 300 for Express.
+    """
     state_machine_id = state_machine_id or state_machine_arn(state_machine_name)
     execution_id = execution_id or execution_arn(state_machine_name, name)
     context = {
@@ -117,8 +123,9 @@ def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machi
     if problem is not None:
         run.fail_frame(root, problem.error, problem.cause)
         return run.step()
-    if machine.timeout_seconds is not None:
-        run.start_timer(None, EXECUTION_TIMER, now + timedelta(seconds=machine.timeout_seconds), "execution")
+    limits = [s for s in (machine.timeout_seconds, max_duration_seconds) if s is not None]
+    if limits:
+        run.start_timer(None, EXECUTION_TIMER, now + timedelta(seconds=min(limits)), "execution")
     run.push(root)
     run.loop(max_events)
     return run.step()

@@ -131,3 +131,14 @@ def test_item_selector_failure_is_caught_by_the_map_catcher():
         "Done": {"Type": "Succeed"}}}, {"items": ["{\"a\":1}", "not json"]})
     assert result.status == "SUCCEEDED"
     assert result.output["error"]["Error"] == "States.IntrinsicFailure"
+
+
+def test_a_host_given_maximum_duration_times_the_execution_out():
+    from executions.engine.interpreter import MAX_DURATION_SECONDS
+
+    machine = compile_machine({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "End": True}}})
+    step = start(machine, {}, now=START, name="e", state_machine_name="sm", max_duration_seconds=MAX_DURATION_SECONDS)
+    timer = next(c for c in step.commands if isinstance(c, sig.StartTimer) and c.timer_id == "execution-timeout")
+    assert timer.due == datetime(2027, 1, 1, tzinfo=timezone.utc)
+    step = advance(machine, step.state, [sig.TimerFired("execution-timeout")], now=timer.due)
+    assert (step.state.status, step.state.error) == ("TIMED_OUT", "States.Timeout")
