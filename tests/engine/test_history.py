@@ -142,3 +142,24 @@ def test_a_host_given_maximum_duration_times_the_execution_out():
     assert timer.due == datetime(2027, 1, 1, tzinfo=timezone.utc)
     step = advance(machine, step.state, [sig.TimerFired("execution-timeout")], now=timer.due)
     assert (step.state.status, step.state.error) == ("TIMED_OUT", "States.Timeout")
+
+
+def test_concurrent_iterations_start_together_and_point_at_map_state_started():
+    # AWS-recorded (localstack test_service_lambda_map_timeout): MapIterationStarted x4 (prev 3) first.
+    result = run({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": True,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}}, [1, 2, 3, 4])
+    events = chain(result)
+    assert events[3:7] == [(4, 3, "MapIterationStarted"), (5, 3, "MapIterationStarted"),
+                           (6, 3, "MapIterationStarted"), (7, 3, "MapIterationStarted")]
+    assert events[7] == (8, 4, "PassStateEntered")  # iteration 0's first state points at its own start
+    assert result.output == [1, 2, 3, 4]
+
+
+def test_max_concurrency_bounds_each_round_of_starts():
+    result = run({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "MaxConcurrency": 2, "End": True,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}}, [1, 2, 3])
+    types = [e["type"] for e in result.events]
+    assert types[3:6] == ["MapIterationStarted", "MapIterationStarted", "PassStateEntered"]
+    assert result.output == [1, 2, 3]

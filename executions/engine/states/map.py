@@ -117,8 +117,15 @@ class MapHandler(CompositeHandler):
     def phase_running(self, run: _Run, frame: Frame, state: MapState) -> bool:
         data = frame.data
         if data["next"] < len(data["inputs"]) and data["active"] < data["limit"]:
+            # AWS starts iterations together: every MapIterationStarted (up to MaxConcurrency) comes
+            # before the iterations run, so new children wait in "starting" until the round is spawned.
             self._spawn(run, frame, state, data["next"])
             return True
+        starting = data.pop("starting", None)
+        if starting:
+            for child_id in reversed(starting):  # pushed last-first: iteration order when popped
+                run.push(run.state.frames[child_id])
+            return False
         if data["active"]:
             return False
         if state.distributed:
@@ -132,9 +139,12 @@ class MapHandler(CompositeHandler):
         data["next"] += 1
         key, item = data["inputs"][index]
         data["inputs"][index] = None  # the child owns it now; keeps a finished Map's state small
+        source = frame.last_event
         if not state.distributed:
-            run.emit(frame, "MapIterationStarted", "mapIterationStartedEventDetails",
-                     {"name": frame.state, "index": index})
+            # AWS: iterations started together all point at the same event; each iteration's first
+            # event points at its own MapIterationStarted.
+            source = run.emit(frame, "MapIterationStarted", "mapIterationStartedEventDetails",
+                              {"name": frame.state, "index": index}, advance_source=False)
         if "selected" in data:
             try:
                 item = self._select(state, data["selected"], index, key, item, run.context(frame),
@@ -156,9 +166,9 @@ class MapHandler(CompositeHandler):
                              Name=name, Input=item, StartTime=run.now_iso, RedriveCount=0)
         child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, item, index=index,
                       silent=frame.silent or state.distributed, execution=execution)
-        child.last_event = frame.last_event
+        child.last_event = source
         run.state.frames[child.id] = child
-        run.push(child)
+        data.setdefault("starting", []).append(child.id)
 
     def child_done(self, run: _Run, parent: Frame, child: Frame, output: Any,
                    failure: tuple[str | None, str | None] | None) -> None:
