@@ -11,7 +11,7 @@ from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
 import designer.asl.jsonata as jsonata_module
-from designer.asl import errors, jsonata_engine
+from designer.asl import errors, jsonata_engine, jsonata_functions
 from designer.asl.errors import AslSyntaxError, StatesError
 from designer.asl.jsonata import (
     compile_jsonata,
@@ -1098,7 +1098,7 @@ def _validation(signature, args, context):
 )
 def test_fast_signatures_match_library(name):
     library = Jsonata.static_frame.lookup(name).signature
-    fast = jsonata_engine.FastSignature.of(library)
+    fast = jsonata_functions.FastSignature.of(library)
     argument_lists = [[]] + [[a] for a in _VALUE_POOL] + [[a, b] for a in _VALUE_POOL for b in _VALUE_POOL[:10]]
     argument_lists += [[a, "s", 2] for a in _VALUE_POOL]
     for args in argument_lists:
@@ -1112,7 +1112,7 @@ def test_fast_signatures_match_library(name):
      1e21, 1e-7, True, False, [1, "a"], {"a": [1.5, None]}, Utils.NULL_VALUE],
 )
 def test_fast_string_matches_library(value):
-    assert jsonata_engine._string(value, None) == Functions.string(value, None)
+    assert jsonata_functions.fast_string(value, None) == Functions.string(value, None)
 
 
 def test_group_by_on_an_empty_array_leaves_it_alone():

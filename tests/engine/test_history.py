@@ -163,3 +163,16 @@ def test_max_concurrency_bounds_each_round_of_starts():
     types = [e["type"] for e in result.events]
     assert types[3:6] == ["MapIterationStarted", "MapIterationStarted", "PassStateEntered"]
     assert result.output == [1, 2, 3]
+
+
+def test_parallel_branches_start_together_so_a_fast_failure_still_shows_every_branch():
+    result = run({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 10, "End": True}}},
+        {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "E"}}},
+        {"StartAt": "Nap2", "States": {"Nap2": {"Type": "Wait", "Seconds": 10, "End": True}}}]}}})
+    assert [e["type"] for e in result.events] == [
+        "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
+        "WaitStateEntered", "FailStateEntered", "WaitStateEntered",
+        "WaitStateAborted", "WaitStateAborted", "ParallelStateFailed", "ExecutionFailed"]
+    started = result.events[2]["id"]
+    assert [e["previousEventId"] for e in result.events[3:6]] == [started] * 3

@@ -31,16 +31,32 @@ class ParallelHandler(CompositeHandler):
             return fail_state(run, frame, state, exc, "start")
         run.emit(frame, "ParallelStateStarted")
         count = len(state.branches)
-        frame.data = {"results": [None] * count, "remaining": count}
-        frame.phase = "running"
-        # Pushed last-first so branch 0 runs first; each runs until it waits, then the next.
-        for index in reversed(range(count)):
+        children = []
+        for index in range(count):
             scope = run.machine.scopes[state.branches[index]]
             child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, effective, index=index,
                           silent=frame.silent)
             child.last_event = frame.last_event
             run.state.frames[child.id] = child
-            run.push(child)
+            children.append(child.id)
+        frame.data = {"results": [None] * count, "remaining": count, "entering": children}
+        frame.phase = "branching"
+        return True
+
+    def phase_branching(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
+        """Enter every branch's first state, one per step, before any branch runs further: AWS starts
+        the branches together, so each has begun before a fast one can fail the rest."""
+        entering = frame.data["entering"]
+        if entering:
+            child = run.state.frames[entering.pop(0)]
+            child_state = run.machine.states[child.state]
+            run.handlers[child_state.type].step(run, child, child_state)
+            return True
+        del frame.data["entering"]
+        frame.phase = "running"
+        # Pushed last-first so branch 0 runs first; each runs until it waits, then the next.
+        for child_id in reversed([f.id for f in run.state.frames.values() if f.parent == frame.id]):
+            run.push(run.state.frames[child_id])
         return False
 
     def phase_running(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
