@@ -1,17 +1,18 @@
-"""The JSONata engine Flowdeck evaluates with: jsonata-python's evaluator, minus per-node overhead.
+"""The JSONata engine Flowdeck evaluates with: jsonata-python's evaluator, minus most of its overhead.
 
 jsonata-python (0.7.1, JSONata 2.0 semantics) looks up two callbacks in the environment on every AST node,
-walks a chain of `if expr.type == ...` tests, and validates function signatures with helpers that import
-modules on every call. `Evaluator` subclasses the library's `Jsonata` and overrides only those mechanics:
-node dispatch through a table, a step budget instead of the callbacks (the guard against runaway
-evaluation), and signature checks with a type table. Every override keeps the library's logic line for
-line, so results, errors and their messages are the library's own; `tests/asl/test_jsonata.py` compares
-the two on a table of expressions.
+walks a chain of `if expr.type == ...` tests, builds a sequence object with five attributes for every step
+and goes through four or five calls for every function application. `Evaluator` subclasses the library's
+`Jsonata` and overrides those mechanics only: node dispatch through a table, a step budget instead of the
+callbacks (the guard against runaway evaluation), leaves and paths of plain field names (marked once per
+expression by `mark_plain_paths`) read directly, sequences built without set-up, calls of native functions
+in one place. Each override follows the library's method step by step, so results, errors and their
+messages are the library's own; `tests/asl/test_jsonata.py` compares the two on some 400 expressions.
+The one intended difference: grouping an empty array no longer appends to it in place (that array can be
+the state input, which must not change).
 """
 from __future__ import annotations
 
-import copy
-import re
 import threading
 import time
 from typing import Any
@@ -21,11 +22,11 @@ from jsonata.functions import Functions
 from jsonata.jexception import JException
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
-from jsonata.signature import Signature
 
 JList = utils.Utils.JList
 _NULL = utils.Utils.NULL_VALUE
 _NONE = utils.Utils.NONE
+_EXACT_FLOAT = 2**53  # integers a float holds exactly: Utils.convert_number returns them unchanged
 LIBRARY_VERSION = "0.7.1"  # the jsonata-python release whose methods the overrides below follow
 CHECK_EVERY = 1024  # evaluation steps between two looks at the clock
 
@@ -156,26 +157,6 @@ class Evaluator(Jsonata):
     def evaluate_path(self, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame) -> Any:
         # Jsonata.evaluate_path with cheaper sequences.
         steps = expr.steps
-        if len(steps) == 1 and type(input) is dict and expr.tuple is None and not expr.keep_singleton_array:
-            step = steps[0]
-            if (
-                step.type == "name"
-                and step.predicate is None
-                and step.group is None
-                and step.stages is None
-                and step.tuple is None
-                and expr.group is None
-            ):
-                # A bare field name (`total`, `lines`): one step over one object, as evaluate_step does it.
-                value = self._field(input, step)
-                if value is None:
-                    return Sequence()
-                if isinstance(value, list):
-                    if not (isinstance(value, JList) and value.sequence):
-                        return value
-                    if not value.cons:
-                        return Sequence(value)
-                return Sequence((value,))
         if isinstance(input, list) and steps[0].type != "variable":
             input_sequence = input
         else:
@@ -259,20 +240,6 @@ class Evaluator(Jsonata):
             else:
                 result_sequence.extend(res)
         return result_sequence
-
-    def _field(self, input: dict, expr: Parser.Symbol) -> Any:
-        # What `eval` answers for a plain name step (no predicate or group) on an object.
-        self.budget -= 1
-        if self.budget <= 0:
-            self._check_clock()
-        value = input.get(expr.value, _NONE)
-        if value is _NONE:
-            return None
-        if value is None:
-            return _NULL
-        if isinstance(value, JList) and value.sequence and not value.tuple_stream:
-            return _mangle(value, expr.keep_array)
-        return value
 
     def evaluate_group_expression(self, expr: Parser.Symbol, input: Any, environment: Jsonata.Frame) -> Any:
         # Jsonata.evaluate_group_expression outside tuple streams, except that an empty input array is not
@@ -502,114 +469,3 @@ def evaluator() -> Evaluator:
     if instance is None:
         instance = _local.evaluator = Evaluator()
     return instance
-
-
-class FastSignature(Signature):
-    """The library's signature check, with a type table for the symbols of JSON values and the regex
-    match of each argument pattern remembered.
-
-    The library's `get_symbol` imports a module and runs three function-likeness tests (the last through
-    `inspect`) for every argument and, for typed arrays like `$sum`'s `a<n>`, every item. Plain JSON types
-    can never be functions or regexes, so their symbol follows from the type alone; anything else goes
-    through the library's own code. `validate` is the library's, step for step.
-    """
-
-    _matches: dict[str, tuple]
-
-    @classmethod
-    def of(cls, signature: Signature) -> FastSignature:
-        fast = copy.copy(signature)
-        fast.__class__ = cls
-        fast._matches = {}
-        return fast
-
-    def get_symbol(self, value: Any) -> str:
-        if value is None:
-            return "m"
-        symbol = _SYMBOLS.get(type(value))
-        return symbol if symbol is not None else Signature.get_symbol(self, value)
-
-    def validate(self, args: Any, context: Any) -> Any:
-        get_symbol = self.get_symbol
-        supplied_sig = "".join([get_symbol(arg) for arg in args])
-        groups = self._matches.get(supplied_sig)
-        if groups is None:
-            is_valid = self._regex.fullmatch(supplied_sig)
-            if is_valid is None:
-                self.throw_validation_error(args, supplied_sig, self.function_name)
-            groups = self._matches[supplied_sig] = is_valid.groups()
-        validated_args = []
-        arg_index = 0
-        count = len(args)
-        for index, param in enumerate(self._params):
-            match_ = groups[index]
-            if match_ == "":
-                if param.context and param.regex is not None:
-                    # substitute context value for missing arg, if it has the right type
-                    if re.fullmatch(param.regex, get_symbol(context)):
-                        validated_args.append(context)
-                    else:
-                        raise JException("T0411", -1, context, arg_index + 1)
-                else:
-                    validated_args.append(args[arg_index] if arg_index < count else None)
-                    arg_index += 1
-                continue
-            for single in match_:  # may have matched several args (a pattern ending with '+')
-                arg = args[arg_index] if arg_index < count else None
-                if param.type == "a":
-                    if single == "m":
-                        arg = None
-                    else:
-                        if param.subtype is not None and not self._items_match(param, single, match_, arg):
-                            raise JException("T0412", -1, arg_index + 1, self.function_name, param.subtype)
-                        if single != "a":
-                            arg = [arg]  # the function expects an array: make it one
-                validated_args.append(arg)
-                arg_index += 1
-        return validated_args
-
-    def _items_match(self, param: Signature.Param, single: str, match_: str, arg: Any) -> bool:
-        # The array part of Signature.validate: every item has the type the signature names (`a<n>`).
-        if single != "a":
-            return match_ == param.subtype
-        if not arg:
-            return True
-        item_type = self.get_symbol(arg[0])
-        if item_type != str(param.subtype[0]):
-            return False
-        for item in arg:
-            symbol = "m" if item is None else _SYMBOLS.get(type(item)) or Signature.get_symbol(self, item)
-            if symbol != item_type:
-                return False
-        return True
-
-
-_SYMBOLS = {str: "s", bool: "b", int: "n", float: "n", list: "a", JList: "a", Sequence: "a", dict: "o"}
-_EXACT_INTEGERS = 10**15
-_EXACT_FLOAT = 2**53  # integers a float holds exactly: Utils.convert_number returns them unchanged  # below this, the library's $string writes an integer as Python's str() does
-
-
-def _string(arg: Any, prettify: Any) -> Any:
-    # Functions.string for the two kinds of value whose text needs none of its JSON encoder and decimal
-    # rounding (to 15 significant digits): strings are returned as they are, small integers in decimal.
-    kind = type(arg)
-    if kind is str:
-        return arg
-    if kind is int and -_EXACT_INTEGERS < arg < _EXACT_INTEGERS:
-        return str(arg)
-    return Functions.string(arg, prettify)
-
-
-def fast_builtins() -> dict[str, Jsonata.JNativeFunction]:
-    """Copies of the library's built-in functions whose signatures check arguments with `FastSignature`
-    (and whose `$string` skips the JSON encoder for strings and integers)."""
-    copies = {}
-    for name, function in Jsonata.static_frame.bindings.items():
-        if type(function) is not Jsonata.JNativeFunction or type(function.signature) is not Signature:
-            continue
-        fast = copy.copy(function)
-        fast.signature = FastSignature.of(function.signature)
-        if name == "string" and function.method is Functions.string:
-            fast.method = _string
-        copies[name] = fast
-    return copies

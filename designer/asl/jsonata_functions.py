@@ -6,23 +6,29 @@ rounded down. Behaviour at the edges (argument counts, types, empty input) follo
 do; where nothing was observed, the choice is written next to the code.
 
 `BASE_FRAME` holds them; every evaluation's frame has it as parent, so JSONata's own built-ins (in the
-library's static frame, one level further up) stay visible unless shadowed here.
+library's static frame, one level further up) stay visible unless shadowed here. It also shadows each of
+those built-ins with a copy that checks its arguments faster (`FastSignature`) and, for `$string`, skips the
+JSON encoder where the text is certain: same answers, same errors.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
 import random
+import re
 import time
 import uuid
 from typing import Any, Callable
 
 from jsonata.functions import Functions
+from jsonata.jexception import JException
 from jsonata.jsonata import Jsonata
+from jsonata.signature import Signature
 from jsonata.utils import Utils
 
-from designer.asl.jsonata_engine import fast_builtins
+from designer.asl.jsonata_engine import Sequence
 
 NULL = Utils.NULL_VALUE
 _MASK_48 = (1 << 48) - 1
@@ -183,12 +189,124 @@ def current_millis() -> int:
     return time.time_ns() // 1_000_000
 
 
+# --- the library's built-ins, with faster argument checks ---------------------------------------------------
+
+
+class FastSignature(Signature):
+    """The library's signature check, with a type table for the symbols of JSON values and the regex
+    match of each argument pattern remembered.
+
+    The library's `get_symbol` imports a module and runs three function-likeness tests (the last through
+    `inspect`) for every argument and, for typed arrays like `$sum`'s `a<n>`, every item. Plain JSON types
+    can never be functions or regexes, so their symbol follows from the type alone; anything else goes
+    through the library's own code. `validate` is the library's, step for step.
+    """
+
+    _matches: dict[str, tuple]
+
+    @classmethod
+    def of(cls, signature: Signature) -> FastSignature:
+        fast = copy.copy(signature)
+        fast.__class__ = cls
+        fast._matches = {}
+        return fast
+
+    def get_symbol(self, value: Any) -> str:
+        if value is None:
+            return "m"
+        symbol = _SYMBOLS.get(type(value))
+        return symbol if symbol is not None else Signature.get_symbol(self, value)
+
+    def validate(self, args: Any, context: Any) -> Any:
+        get_symbol = self.get_symbol
+        supplied_sig = "".join([get_symbol(arg) for arg in args])
+        groups = self._matches.get(supplied_sig)
+        if groups is None:
+            is_valid = self._regex.fullmatch(supplied_sig)
+            if is_valid is None:
+                self.throw_validation_error(args, supplied_sig, self.function_name)
+            groups = self._matches[supplied_sig] = is_valid.groups()
+        validated_args = []
+        arg_index = 0
+        count = len(args)
+        for index, param in enumerate(self._params):
+            match_ = groups[index]
+            if match_ == "":
+                if param.context and param.regex is not None:
+                    # substitute context value for missing arg, if it has the right type
+                    if re.fullmatch(param.regex, get_symbol(context)):
+                        validated_args.append(context)
+                    else:
+                        raise JException("T0411", -1, context, arg_index + 1)
+                else:
+                    validated_args.append(args[arg_index] if arg_index < count else None)
+                    arg_index += 1
+                continue
+            for single in match_:  # may have matched several args (a pattern ending with '+')
+                arg = args[arg_index] if arg_index < count else None
+                if param.type == "a":
+                    if single == "m":
+                        arg = None
+                    else:
+                        if param.subtype is not None and not self._items_match(param, single, match_, arg):
+                            raise JException("T0412", -1, arg_index + 1, self.function_name, param.subtype)
+                        if single != "a":
+                            arg = [arg]  # the function expects an array: make it one
+                validated_args.append(arg)
+                arg_index += 1
+        return validated_args
+
+    def _items_match(self, param: Signature.Param, single: str, match_: str, arg: Any) -> bool:
+        # The array part of Signature.validate: every item has the type the signature names (`a<n>`).
+        if single != "a":
+            return match_ == param.subtype
+        if not arg:
+            return True
+        item_type = self.get_symbol(arg[0])
+        if item_type != str(param.subtype[0]):
+            return False
+        for item in arg:
+            symbol = "m" if item is None else _SYMBOLS.get(type(item)) or Signature.get_symbol(self, item)
+            if symbol != item_type:
+                return False
+        return True
+
+
+_SYMBOLS = {str: "s", bool: "b", int: "n", float: "n", list: "a", Utils.JList: "a", Sequence: "a", dict: "o"}
+_EXACT_INTEGERS = 10**15  # below this, the library's $string writes an integer as Python's str() does
+
+
+def fast_string(arg: Any, prettify: Any) -> Any:
+    # Functions.string for the two kinds of value whose text needs none of its JSON encoder and decimal
+    # rounding (to 15 significant digits): strings are returned as they are, small integers in decimal.
+    kind = type(arg)
+    if kind is str:
+        return arg
+    if kind is int and -_EXACT_INTEGERS < arg < _EXACT_INTEGERS:
+        return str(arg)
+    return Functions.string(arg, prettify)
+
+
+def fast_builtins() -> dict[str, Jsonata.JNativeFunction]:
+    """Copies of the library's built-in functions whose signatures check arguments with `FastSignature`
+    (and whose `$string` skips the JSON encoder for strings and integers)."""
+    copies = {}
+    for name, function in Jsonata.static_frame.bindings.items():
+        if type(function) is not Jsonata.JNativeFunction or type(function.signature) is not Signature:
+            continue
+        fast = copy.copy(function)
+        fast.signature = FastSignature.of(function.signature)
+        if name == "string" and function.method is Functions.string:
+            fast.method = fast_string
+        copies[name] = fast
+    return copies
+
+
 def make_base_frame(*, fast: bool = True) -> Jsonata.Frame:
     """A frame with Step Functions' functions over the library's built-ins.
 
     With `fast` (the default, and `BASE_FRAME`) it also holds copies of the built-ins with faster checks
-    of their arguments (see `jsonata_engine.fast_builtins`); without, the library's own are used (tests
-    compare the two).
+    of their arguments (see `fast_builtins`); without, the library's own are used (tests compare the two).
     """
     frame = Jsonata.Frame(Jsonata.static_frame)
     if fast:
