@@ -1074,8 +1074,12 @@ def test_evaluator_is_the_installed_library_version():
 
 def test_expression_naming_the_callback_bindings_uses_the_library():
     # The library calls whatever these names are bound to on every node (here: a number, so it fails).
-    assert compile_jsonata("{% ($__evaluate_exit := 1; $__evaluate_exit + 1) %}")._stock
+    expression = "{% ($__evaluate_entry := 1; $__evaluate_entry + 1) %}"
+    assert compile_jsonata(expression)._stock
     assert not compile_jsonata("{% $states.input.a + 1 %}")._stock
+    expected = _library_outcome(expression, INPUT, VARIABLES, 0)
+    jsonata_engine.evaluator().run(Jsonata("1").ast, Jsonata.Frame(None), 1.0)  # the evaluator ran last
+    assert _our_outcome(expression, INPUT, VARIABLES, 0) == expected == ("error", "'int' object is not callable")
 
 
 # The library's signature checks and $string against the faster copies used by the evaluator.
