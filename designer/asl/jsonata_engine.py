@@ -200,6 +200,7 @@ class Evaluator(Jsonata):
         if expr.type == "sort":
             return Jsonata.evaluate_step(self, expr, input, environment, last_step)
         result = []
+        lists = False  # whether any value is an array (to be spliced in below)
         stages = expr.stages
         if expr.type == "name" and expr.predicate is None and expr.group is None and stages is None:
             # A field name read from objects is the most common step: `eval`'s work for it is done inline.
@@ -214,13 +215,17 @@ class Evaluator(Jsonata):
                         continue
                     if res is None:
                         res = _NULL
-                    elif isinstance(res, JList) and res.sequence and not res.tuple_stream:
-                        res = _mangle(res, expr.keep_array)
+                    elif isinstance(res, list):
+                        lists = True
+                        if isinstance(res, JList) and res.sequence and not res.tuple_stream:
+                            res = _mangle(res, expr.keep_array)
                 else:
                     res = self.eval(expr, inp, environment)
+                    lists = True
                 if res is not None:
                     result.append(res)
         else:
+            lists = True
             for inp in input:
                 res = self.eval(expr, inp, environment)
                 if stages is not None:
@@ -228,6 +233,8 @@ class Evaluator(Jsonata):
                         res = self.evaluate_filter(stage.expr, res, environment)
                 if res is not None:
                     result.append(res)
+        if not lists:
+            return Sequence(result)  # no arrays: flattening changes nothing
         if last_step and len(result) == 1:
             only = result[0]
             if isinstance(only, list) and not (isinstance(only, JList) and only.sequence):
