@@ -213,14 +213,10 @@ class JsonataExpression:
         except StatesError:
             raise
         except _Unsupported:
-            raise StatesError(
-                errors.QUERY_EVALUATION_ERROR, f"{self._where(field)} returned an unsupported result type."
-            ) from None
+            raise _located(field, f"{self._where(field)} returned an unsupported result type.") from None
         except Exception as exc:  # the engine raises JException, ValueError, TypeError, RecursionError...
-            raise StatesError(
-                errors.QUERY_EVALUATION_ERROR,
-                f"{self._where(field)} threw an error during evaluation. {_error_detail(exc)}",
-            ) from None
+            raise _located(field, f"{self._where(field)} threw an error during evaluation. {_error_detail(exc)}") \
+                from None
 
     def _stock_eval(self, frame: _EvaluationFrame) -> Any:
         # The library evaluates with the thread's current instance: make that this expression's own.
@@ -237,18 +233,22 @@ class JsonataExpression:
     def type_error(self, field: str, expected: str, value: Any) -> StatesError:
         """The error for a value of the wrong JSON type for its field (e.g. a string for TimeoutSeconds)."""
         shown = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-        return StatesError(
-            errors.QUERY_EVALUATION_ERROR,
-            f"{self._where(field)} returned an unexpected result type. Expected '{expected}', "
-            f"but was '{_json_type(value)}' for value: {shown}",
-        )
+        return _located(field, f"{self._where(field)} returned an unexpected result type. Expected '{expected}', "
+                               f"but was '{_json_type(value)}' for value: {shown}")
 
     def _where(self, field: str) -> str:
         return f"The JSONata expression '{self.body}' specified for the field '{field}'"
 
     def _undefined(self, field: str) -> StatesError:
         # ASL: JSON cannot represent undefined, so an expression that yields nothing is an error.
-        return StatesError(errors.QUERY_EVALUATION_ERROR, f"{self._where(field)} returned nothing (undefined).")
+        return _located(field, f"{self._where(field)} returned nothing (undefined).")
+
+
+def _located(field: str, cause: str) -> StatesError:
+    """A QueryEvaluationError that knows its field: the `location` of AWS's EvaluationFailed event."""
+    error = StatesError(errors.QUERY_EVALUATION_ERROR, cause)
+    error.location = field
+    return error
 
 
 @functools.lru_cache(maxsize=4096)

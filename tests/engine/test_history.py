@@ -176,3 +176,12 @@ def test_parallel_branches_start_together_so_a_fast_failure_still_shows_every_br
         "WaitStateAborted", "WaitStateAborted", "ParallelStateFailed", "ExecutionFailed"]
     started = result.events[2]["id"]
     assert [e["previousEventId"] for e in result.events[3:6]] == [started] * 3
+
+
+def test_evaluation_failed_names_the_field_in_location():
+    result = run({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Output": {"total": "{% $states.input.missing %}"}, "End": True}}})
+    failed = next(e for e in result.events if e["type"] == "EvaluationFailed")
+    details = failed["evaluationFailedEventDetails"]
+    assert (details["error"], details["state"], details["location"]) == (
+        "States.QueryEvaluationError", "P", "Output/total")
