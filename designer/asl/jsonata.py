@@ -26,7 +26,7 @@ from jsonata.utils import Utils
 
 from designer.asl import errors
 from designer.asl.errors import AslSyntaxError, StatesError
-from designer.asl.jsonata_checks import problems_of, referenced_names
+from designer.asl.jsonata_checks import parse_detail, problems_of, referenced_names
 from designer.asl.jsonata_fast import SLOW, UNDEFINED, fast_path
 from designer.asl.jsonata_engine import CHECK_EVERY, evaluator, mark_plain_paths
 from designer.asl.jsonata_functions import BASE_FRAME, FunctionError, clock_functions, current_millis
@@ -260,8 +260,9 @@ def _compile(text: str) -> JsonataExpression:
         engine = Jsonata(body)
     except JException as exc:
         raise AslSyntaxError(f"Invalid JSONata expression '{body}': {exc.error}: {exc}") from None
-    except (RecursionError, ValueError, TypeError) as exc:
-        raise AslSyntaxError(f"Invalid JSONata expression '{body}': {exc}") from None
+    except (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # jsonata-python's parser reports some bad input (an unknown operator such as '!') as a KeyError.
+        raise AslSyntaxError(f"Invalid JSONata expression '{body}': {parse_detail(exc)}") from None
     # The engine binds "$" in its own frame on evaluate(); we never call evaluate(), and "$" stays unbound.
     return JsonataExpression(text, body, engine)
 

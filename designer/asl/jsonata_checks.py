@@ -73,8 +73,9 @@ def problems_of(body: str) -> list[str]:
         ast = Jsonata(body).ast
     except JException as exc:
         return [f"Invalid JSONata expression '{body}': {exc.error}: {exc}"]
-    except (RecursionError, ValueError, TypeError) as exc:
-        return [f"Invalid JSONata expression '{body}': {exc}"]
+    except (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # jsonata-python's parser reports some bad input (an unknown operator such as '!') as a KeyError.
+        return [f"Invalid JSONata expression '{body}': {parse_detail(exc)}"]
     problems: list[str] = []
 
     def visit(node: Parser.Symbol, top: bool) -> None:
@@ -100,3 +101,9 @@ def problems_of(body: str) -> list[str]:
 
     _walk(ast, True, visit)
     return list(dict.fromkeys(problems))
+
+
+def parse_detail(exc: Exception) -> str:
+    if isinstance(exc, KeyError):  # the parser's symbol table has no entry for the token
+        return f"unexpected token {exc.args[0]!r}"
+    return str(exc)

@@ -1254,3 +1254,12 @@ def test_problems_are_reported(text, problem):
 
 def test_each_problem_is_reported_once():
     assert len(jsonata_problems("{% a + a %}")) == 1
+
+
+def test_an_unknown_operator_is_a_syntax_problem_not_a_crash():
+    from designer.asl.errors import AslSyntaxError
+    from designer.asl.jsonata import compile_jsonata, jsonata_problems
+
+    assert jsonata_problems("{% !x %}") == ["Invalid JSONata expression '!x': unexpected token '!'"]
+    with pytest.raises(AslSyntaxError, match="unexpected token '!'"):
+        compile_jsonata("{% !x %}")
