@@ -99,7 +99,8 @@ def _looks_evaluated(value) -> bool:
 
 
 def check_pass_result(report: Report, node, location: str) -> None:
-    """A Pass state's Result is static JSON: `.$` keys inside it are never evaluated (a warning)."""
+    """A Pass state's Result is static JSON: `.$` keys and path-like values in it are never evaluated
+    (AWS: PASS_RESULT_IS_STATIC, "attempt to use a path in the result of a pass state", a warning)."""
     if isinstance(node, dict):
         for key, value in node.items():
             key_location = at(location, key)
@@ -110,10 +111,18 @@ def check_pass_result(report: Report, node, location: str) -> None:
                     f"literal value {show(value)}; use Parameters to select values from the input",
                     key_location,
                 )
-            check_pass_result(report, value, key_location)
+            if not key.endswith(".$"):
+                check_pass_result(report, value, key_location)
     elif isinstance(node, list):
         for index, element in enumerate(node):
             check_pass_result(report, element, item(location, index))
+    elif _looks_evaluated(node):
+        report.warning(
+            PASS_RESULT_IS_STATIC,
+            f"The Result of a Pass state is static, so {show(node)} is passed on as a literal string, not "
+            "evaluated; use Parameters (with a '.$' field) to select values from the input",
+            location,
+        )
 
 
 def check_jsonata_template(report: Report, node, location: str, states_fields: frozenset) -> None:
