@@ -130,7 +130,7 @@ CASES = [
     ("Pass Result that is a path is static", one(pass_state(Result="$.x")),
      [("PASS_RESULT_IS_STATIC", "/States/S/Result")]),
     ("Pass Result with a path value is static", one(pass_state(Result={"a": ["$$.Execution.Id"]})),
-     [("PASS_RESULT_IS_STATIC", "/States/S/Result/a/0")]),
+     [("PASS_RESULT_IS_STATIC", "/States/S/Result/a[0]")]),
     ("Pass Result with an intrinsic value is static", one(pass_state(Result={"id": "States.UUID()"})),
      [("PASS_RESULT_IS_STATIC", "/States/S/Result/id")]),
     ("Pass Result with prices is fine", one(pass_state(Result={"price": "$100"})), []),
