@@ -144,16 +144,25 @@ def _check_payload(ck: Checker, st: StateInfo, key: str, value, location: str) -
         fields.check_arguments_value(ck, value, location)
 
 
-def _check_item_reader(ck: Checker, st: StateInfo, value, location: str) -> None:
+def _object_fields(ck: Checker, st: StateInfo, value, location: str, config: str) -> str | None:
+    """ItemReader/ResultWriter: an object of Resource, `config` and the language's payload field.
+    Returns that payload field's name (Parameters or Arguments), or None when `value` is no object."""
     if not isinstance(value, dict):
         expected(ck.report, location, value, "OBJECT")
-        return
+        return None
     payload, wrong = _payload_fields(st)
     for key in value:
         if key == wrong:
             ck.report.schema(fields.language_message(st.language, key), at(location, key))
-        elif key not in ("Resource", "ReaderConfig", payload):
+        elif key not in ("Resource", config, payload):
             ck.report.schema(f"Field '{key}' is not supported", location)
+    return payload
+
+
+def _check_item_reader(ck: Checker, st: StateInfo, value, location: str) -> None:
+    payload = _object_fields(ck, st, value, location, "ReaderConfig")
+    if payload is None:
+        return
     if "Resource" not in value:
         ck.report.schema("These fields are required: [Resource]", location)
     for key, field_value in value.items():
@@ -227,15 +236,9 @@ def _check_item_batcher(ck: Checker, st: StateInfo, value, location: str) -> Non
 
 def _check_result_writer(ck: Checker, st: StateInfo, value, location: str) -> None:
     # AWS (measured): WriterConfig alone, Resource with Parameters/Arguments, or all three; never empty.
-    if not isinstance(value, dict):
-        expected(ck.report, location, value, "OBJECT")
+    payload = _object_fields(ck, st, value, location, "WriterConfig")
+    if payload is None:
         return
-    payload, wrong = _payload_fields(st)
-    for key in value:
-        if key == wrong:
-            ck.report.schema(fields.language_message(st.language, key), at(location, key))
-        elif key not in ("Resource", "WriterConfig", payload):
-            ck.report.schema(f"Field '{key}' is not supported", location)
     has_resource, has_payload = "Resource" in value, payload in value
     if not has_resource and not has_payload and "WriterConfig" not in value:
         ck.report.schema(f"ResultWriter needs WriterConfig, or Resource with {payload}, or all three", location)
