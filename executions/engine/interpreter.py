@@ -5,8 +5,9 @@ stop request). Both run every frame as far as it can go without waiting for the 
 the history events written on the way and the commands the host must carry out. Nothing here sleeps,
 reads a clock or calls a task: time comes in as `now`, and side effects go out as commands.
 
-Frames advance phase by phase; each phase writes at most one history event, so `max_events` can stop an
-execution after any event and a later `advance()` continues from the stored `RunState` exactly.
+Frames advance phase by phase; a phase writes one history event (a failure may add its aftermath: aborted
+siblings, the failed state), so `max_events` can stop an execution after any event, and a later `advance()`
+continues from the stored `RunState` exactly.
 """
 from __future__ import annotations
 
