@@ -28,10 +28,22 @@ CASES_DIR = Path(__file__).parent / "cases"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
+def expand(value):
+    """`{"$repeat": [text, count]}` stands for text * count, so big payloads need no big files."""
+    if isinstance(value, dict):
+        if value.keys() == {"$repeat"}:
+            text, count = value["$repeat"]
+            return text * count
+        return {key: expand(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [expand(item) for item in value]
+    return value
+
+
 def load_cases():
     for path in sorted(CASES_DIR.glob("*.json")):
         for case in json.loads(path.read_text()):
-            yield pytest.param(case, id=f"{path.stem}::{case['name']}")
+            yield pytest.param(expand(case), id=f"{path.stem}::{case['name']}")
 
 
 ALL_CASES = list(load_cases())
