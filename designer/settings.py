@@ -126,6 +126,10 @@ else:
 # django.tasks itself ships no queue with a worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# What ARNs say about this install: arn:aws:states:<region>:<account>:stateMachine:<name>
+FLOWDECK_REGION = os.environ.get("FLOWDECK_REGION", "us-east-1")
+FLOWDECK_ACCOUNT_ID = os.environ.get("FLOWDECK_ACCOUNT_ID", "123456789012")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

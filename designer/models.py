@@ -1,0 +1,110 @@
+"""State machines as Step Functions keeps them: a current definition, immutable revisions of it, published
+versions (numbered, each pinned to a revision), aliases routing between versions, and tags.
+
+ARNs are derived, never stored twice: `arn:aws:states:<region>:<account>:stateMachine:<name>[:<version>|:<alias>]`
+with the install's region and account id from settings.
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+def arn_prefix(kind: str) -> str:
+    return f"arn:aws:states:{settings.FLOWDECK_REGION}:{settings.FLOWDECK_ACCOUNT_ID}:{kind}:"
+
+
+class StateMachine(models.Model):
+    STANDARD = "STANDARD"
+    EXPRESS = "EXPRESS"
+    TYPES = [(STANDARD, "Standard"), (EXPRESS, "Express")]
+    ACTIVE = "ACTIVE"
+    DELETING = "DELETING"
+
+    name = models.CharField(max_length=80, unique=True)
+    type = models.CharField(max_length=8, choices=TYPES, default=STANDARD)
+    status = models.CharField(max_length=8, default=ACTIVE)
+    role_arn = models.CharField(max_length=256)
+    revision = models.ForeignKey("StateMachineRevision", on_delete=models.PROTECT, related_name="+", null=True)
+    description = models.CharField(max_length=256, blank=True)
+    logging_configuration = models.JSONField(default=dict)
+    tracing_configuration = models.JSONField(default=dict)
+    encryption_configuration = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return arn_prefix("stateMachine") + self.name
+
+    @property
+    def definition(self) -> str:
+        return self.revision.definition
+
+
+class StateMachineRevision(models.Model):
+    """One definition as it was saved: executions keep running the revision they started with."""
+
+    state_machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="revisions")
+    revision_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    definition = models.TextField()
+    role_arn = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class StateMachineVersion(models.Model):
+    """A published, immutable version: `<machine arn>:<number>`."""
+
+    state_machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    revision = models.ForeignKey(StateMachineRevision, on_delete=models.PROTECT, related_name="versions")
+    description = models.CharField(max_length=256, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["state_machine", "number"], name="unique_version_number")]
+
+    @property
+    def arn(self) -> str:
+        return f"{self.state_machine.arn}:{self.number}"
+
+
+class StateMachineAlias(models.Model):
+    """`<machine arn>:<alias name>`, routing executions to one or two versions by weight."""
+
+    state_machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=256, blank=True)
+    routing = models.JSONField(default=list)  # [{"version": <number>, "weight": 0..100}, ...]
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["state_machine", "name"], name="unique_alias_name")]
+
+    @property
+    def arn(self) -> str:
+        return f"{self.state_machine.arn}:{self.name}"
+
+
+class Tag(models.Model):
+    """A tag on any resource, by its ARN (state machines, activities)."""
+
+    resource_arn = models.CharField(max_length=256, db_index=True)
+    key = models.CharField(max_length=128)
+    value = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["resource_arn", "key"], name="unique_tag_key")]

@@ -1,0 +1,111 @@
+"""Who answers a Task on the server.
+
+Python functions registered by name are the local Lambda: `arn:aws:lambda:<region>:<account>:function:NAME`
+calls NAME with the effective input, and `arn:aws:states:::lambda:invoke` calls `FunctionName` with `Payload`
+and shapes the result as AWS does. An exception fails the task with an error named after its class.
+With `.waitForTaskToken` the function is called (with the token in its payload) and the task then waits for
+SendTaskSuccess / SendTaskFailure. Modules listed in FLOWDECK_FUNCTIONS are imported to register functions.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import traceback
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+
+from designer.asl.errors import StatesError
+from executions.engine import signals as sig
+from executions.engine.resources import ResourceInfo, describe
+
+_functions: dict[str, Callable[[Any], Any]] = {}
+_loaded = False
+
+
+def function(name: str | None = None) -> Callable:
+    """Register a Python function as a task resource: `@function("charge-card")`."""
+
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        _functions[name or fn.__name__] = fn
+        return fn
+
+    return register
+
+
+def registered(name: str) -> Callable[[Any], Any] | None:
+    global _loaded
+    if not _loaded:
+        for module in getattr(settings, "FLOWDECK_FUNCTIONS", []):
+            importlib.import_module(module)
+        _loaded = True
+    return _functions.get(name)
+
+
+def invoke(execution_id: int, command: sig.InvokeTask) -> list:
+    """Run the resource; the signals to deliver now (a callback task only reports that it started)."""
+    info = describe(command.resource)
+    started = sig.TaskStarted(command.task_id)
+    try:
+        result = _call(command, info)
+    except StatesError as exc:
+        return [started, sig.TaskFailed(command.task_id, exc.error, exc.cause)]
+    if info.pattern == "CALLBACK":
+        return [started]
+    return [started, sig.TaskSucceeded(command.task_id, result)]
+
+
+def _call(command: sig.InvokeTask, info: ResourceInfo) -> Any:
+    if info.family == "LambdaFunction":
+        return _run_function(_function_name(command.resource), command.input)
+    if info.resource_type == "lambda" and info.resource.split(".")[0] == "invoke":
+        parameters = command.input if isinstance(command.input, dict) else {}
+        name = parameters.get("FunctionName")
+        if not isinstance(name, str):
+            raise StatesError("States.Runtime", "lambda:invoke needs a FunctionName string in its Parameters")
+        payload = _run_function(_function_name(name), parameters.get("Payload"))
+        # AWS's lambda:invoke result shape (the function's return value is under Payload).
+        request_id = str(uuid.uuid4())
+        return {
+            "ExecutedVersion": "$LATEST",
+            "Payload": payload,
+            "SdkHttpMetadata": {"HttpHeaders": {"Content-Type": "application/json",
+                                                "X-Amz-Executed-Version": "$LATEST",
+                                                "x-amzn-RequestId": request_id},
+                                "HttpStatusCode": 200},
+            "SdkResponseMetadata": {"RequestId": request_id},
+            "StatusCode": 200,
+        }
+    raise StatesError("States.TaskFailed", f"No handler for the resource '{command.resource}' on this server")
+
+
+def _function_name(name_or_arn: str) -> str:
+    # NAME, or arn:aws:lambda:<region>:<account>:function:NAME[:qualifier]
+    parts = name_or_arn.split(":")
+    return parts[6] if name_or_arn.startswith("arn:") and len(parts) >= 7 else name_or_arn
+
+
+def _run_function(name: str, payload: Any) -> Any:
+    fn = registered(name)
+    if fn is None:
+        raise StatesError("Lambda.ResourceNotFoundException", f"Function not found: {name}")
+    try:
+        result = fn(payload)
+    except StatesError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- the function's failure is the task's failure
+        _error(exc)
+    try:
+        json.dumps(result, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StatesError("Lambda.Unknown", f"The function {name} returned a value that is not JSON: {exc}") from None
+    return result
+
+
+def _error(exc: Exception) -> None:
+    # As Lambda reports it: the error is the exception's type, the cause a JSON document about it.
+    cause = json.dumps({"errorMessage": str(exc), "errorType": type(exc).__name__,
+                        "stackTrace": traceback.format_tb(exc.__traceback__)[-5:]})
+    raise StatesError(type(exc).__name__, cause)

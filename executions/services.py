@@ -1,0 +1,199 @@
+"""Running executions on the server: the engine hosted on the database.
+
+Every engine step is one transaction: the step's history events are appended, the new run state is stored
+(guarded by the step counter, so two workers never both advance from the same state), and the step's
+commands are queued as database task jobs in that same transaction. A crash between any two steps loses
+nothing: what was committed is complete, and what was not is redone from the last committed state.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from designer import errors
+from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
+from designer.services import check_name, compiled_machine
+from executions.engine import signals as sig
+from executions.engine.interpreter import MAX_DURATION_SECONDS, MAX_PAYLOAD_BYTES, advance, payload_size, start
+from executions.engine.resources import describe
+from executions.engine.runstate import RUNNING, RunState
+from executions.models import Activity, ActivityTask, Execution, ExecutionEvent, TaskToken
+
+EXPRESS_MAX_DURATION_SECONDS = 300  # AWS: an Express execution runs at most five minutes
+_CONFLICT_RETRIES = 10
+
+
+class StepConflict(Exception):
+    """Another worker committed a step of this execution since this one read its state."""
+
+
+def new_token() -> str:
+    """A task token: unguessable (384 random bits), URL-safe, well under AWS's 2,048 characters."""
+    return secrets.token_urlsafe(48)
+
+
+def parse_input(text: str | None, what: str = "input") -> Any:
+    """Execution input as AWS takes it: JSON text (default {}), at most 256 KiB."""
+    if text is None:
+        return {}
+    if not isinstance(text, str):
+        raise errors.InvalidExecutionInput(f"Invalid {what}: must be a JSON string")
+    if payload_size(text) > MAX_PAYLOAD_BYTES:
+        raise errors.InvalidExecutionInput(f"The {what} exceeds the maximum size of 262144 bytes")
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except ValueError as exc:
+        raise errors.InvalidExecutionInput(f"Invalid State Machine Execution Input: '{exc}'") from None
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def start_execution(machine: StateMachine, *, input: str | None = None, name: str | None = None,
+                    version: StateMachineVersion | None = None, alias: StateMachineAlias | None = None,
+                    parent: Execution | None = None, test_case: str = "", trace_header: str = "") -> Execution:
+    """Start an execution of the machine's current revision (or of a version) and run its first step."""
+    if machine.status != StateMachine.ACTIVE:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{machine.arn}'")
+    name = check_name(name, "execution name") if name else str(uuid.uuid4())
+    value = parse_input(input)
+    text = "{}" if input is None else input
+    revision = version.revision if version is not None else machine.revision
+    arn = Execution.make_arn(machine.name, name)
+    existing = Execution.objects.filter(arn=arn).first()
+    if existing is not None:
+        # AWS Standard: the same name and input while it runs is the same execution (idempotent start).
+        if existing.status == Execution.RUNNING and existing.input == text and \
+                machine.type == StateMachine.STANDARD:
+            return existing
+        raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
+    compiled = compiled_machine(revision)
+    now = timezone.now()
+    with transaction.atomic():
+        execution = Execution.objects.create(
+            arn=arn, name=name, state_machine=machine, revision=revision, input=text, start_date=now,
+            version_arn=version.arn if version is not None else "",
+            alias_arn=alias.arn if alias is not None else "", parent=parent, test_case=test_case,
+            trace_header=trace_header,
+        )
+        max_duration = MAX_DURATION_SECONDS if machine.type == StateMachine.STANDARD \
+            else EXPRESS_MAX_DURATION_SECONDS
+        step = start(compiled, value, now=now, name=name, state_machine_name=machine.name,
+                     state_machine_id=machine.arn, execution_id=arn, role_arn=revision.role_arn,
+                     token_factory=new_token, max_duration_seconds=max_duration)
+        record_step(execution, step)
+    return execution
+
+
+def deliver(execution_id: int, incoming: list) -> None:
+    """Feed signals (task outcomes, timers, a stop) to an execution and commit the resulting step.
+
+    The row is locked for the step (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the IMMEDIATE transaction
+    holds the write lock); the step counter guards against anything that slips past.
+    """
+    for _ in range(_CONFLICT_RETRIES):
+        try:
+            with transaction.atomic():
+                execution = (Execution.objects.select_for_update().select_related("revision", "state_machine")
+                             .get(pk=execution_id))
+                if execution.status != Execution.RUNNING:
+                    return  # late outcomes of a finished execution are dropped, as stale ones are
+                state = RunState.from_json(execution.run_state)
+                step = advance(compiled_machine(execution.revision), state, incoming, now=timezone.now(),
+                               token_factory=new_token)
+                record_step(execution, step)
+            return
+        except StepConflict:
+            continue
+    raise StepConflict(f"execution {execution_id}: too many concurrent steps")
+
+
+def record_step(execution: Execution, step) -> None:
+    """Append the step's events, store the run state, queue the commands: call inside a transaction."""
+    state = step.state
+    if step.events:
+        ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
+    done = state.status != RUNNING
+    changes = {
+        "run_state": state.to_json(),
+        "step": F("step") + 1,
+        "status": state.status,
+        "event_count": F("event_count") + len(step.events),
+        "transitions": state.transitions,
+    }
+    if done:
+        changes.update(stop_date=timezone.now(), error=state.error, cause=state.cause,
+                       output=json.dumps(state.output, separators=(",", ":"), ensure_ascii=False)
+                       if state.status == Execution.SUCCEEDED else None)
+    if Execution.objects.filter(pk=execution.pk, step=execution.step).update(**changes) != 1:
+        raise StepConflict(execution.arn)
+    execution.step += 1
+    execution.event_count += len(step.events)
+    for name, value in changes.items():
+        if name not in ("step", "event_count"):
+            setattr(execution, name, value)
+    for command in step.commands:
+        _schedule(execution, command)
+    if done:
+        _close_tokens(execution)
+
+
+def _event_row(execution: Execution, event: dict) -> ExecutionEvent:
+    details = {key: value for key, value in event.items() if key.endswith("EventDetails")}
+    return ExecutionEvent(
+        execution=execution, event_id=event["id"], type=event["type"],
+        timestamp=datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00")),
+        previous_event_id=event["previousEventId"], details=details,
+    )
+
+
+def _schedule(execution: Execution, command) -> None:
+    from executions import tasks
+
+    if isinstance(command, sig.InvokeTask):
+        if command.token is not None:
+            token = TaskToken.objects.create(token=command.token, execution=execution, task_id=command.task_id,
+                                             state_name=command.state_name)
+            info = describe(command.resource)
+            if info.family == "Activity":
+                # An activity's work waits in its queue for a worker's GetActivityTask; nothing to call.
+                activity = Activity.objects.filter(name=command.resource.rsplit(":", 1)[-1]).first()
+                if activity is None:
+                    transaction.on_commit(lambda: tasks.fail_task.enqueue(
+                        execution.pk, command.task_id, "States.Runtime",
+                        f"Activity does not exist: '{command.resource}'"))
+                    return
+                ActivityTask.objects.create(activity=activity, token=token,
+                                            input=json.dumps(command.input, separators=(",", ":")))
+                return
+        tasks.invoke_task.enqueue(execution.pk, command.to_dict())
+    elif isinstance(command, sig.StartTimer):
+        tasks.fire_timer.using(run_after=command.due).enqueue(execution.pk, command.timer_id)
+    elif isinstance(command, sig.CancelTask):
+        _close_tokens(execution, task_id=command.task_id)
+    # CancelTimer needs nothing: the engine ignores a timer that fires for an attempt that is over.
+
+
+def _close_tokens(execution: Execution, task_id: str | None = None) -> None:
+    tokens = TaskToken.objects.filter(execution=execution, status=TaskToken.OPEN)
+    if task_id is not None:
+        tokens = tokens.filter(task_id=task_id)
+    ActivityTask.objects.filter(token__in=tokens).update(status=ActivityTask.CLOSED)
+    tokens.update(status=TaskToken.CLOSED, closed_at=timezone.now())
+
+
+def stop_execution(execution: Execution, *, error: str | None = None, cause: str | None = None) -> Execution:
+    if execution.state_machine.type == StateMachine.EXPRESS:
+        raise errors.ValidationException("StopExecution is not supported for Express executions")
+    if execution.status == Execution.RUNNING:
+        deliver(execution.pk, [sig.StopExecution(error, cause)])
+        execution.refresh_from_db()
+    return execution

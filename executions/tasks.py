@@ -1,0 +1,74 @@
+"""The jobs the runtime queues (django.tasks on the database backend): run a task's resource, fire a timer.
+
+A job that fails is not retried by the queue, and a lost job would leave its execution waiting forever, so
+these jobs retry transient database errors themselves and, when that is not enough, queue themselves again.
+Every job is safe to run twice: the engine drops an outcome for a task or timer that is no longer awaited.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.db import OperationalError, close_old_connections
+from django.tasks import task
+from django.utils import timezone
+
+from executions.engine import signals as sig
+
+logger = logging.getLogger(__name__)
+_ATTEMPTS = 5
+
+
+def _with_retries(job, execution_id: int, *args) -> None:
+    from executions import services
+
+    for attempt in range(_ATTEMPTS):
+        try:
+            return job(execution_id, *args)
+        except (OperationalError, services.StepConflict) as exc:  # a locked SQLite database, a busy row
+            logger.warning("execution %s: %s (attempt %d)", execution_id, exc, attempt + 1)
+            close_old_connections()
+            time.sleep(0.05 * 2 ** attempt)
+    # Still failing: try again a little later rather than lose the work.
+    retry = {"_invoke": invoke_task, "_fire": fire_timer, "_fail": fail_task}[job.__name__]
+    retry.using(run_after=timezone.now() + timedelta(seconds=5)).enqueue(execution_id, *args)
+
+
+@task()
+def invoke_task(execution_id: int, command: dict) -> None:
+    """Run a Task state's resource (outside any transaction) and deliver its outcome."""
+    _with_retries(_invoke, execution_id, command)
+
+
+def _invoke(execution_id: int, command: dict) -> None:
+    from executions import resources, services
+
+    invoke = sig.InvokeTask(**{key: value for key, value in command.items() if key != "kind"})
+    outcome = resources.invoke(execution_id, invoke)
+    if outcome:
+        services.deliver(execution_id, outcome)
+
+
+@task()
+def fire_timer(execution_id: int, timer_id: str) -> None:
+    """A Wait, a retry backoff or a timeout is due."""
+    _with_retries(_fire, execution_id, timer_id)
+
+
+def _fire(execution_id: int, timer_id: str) -> None:
+    from executions import services
+
+    services.deliver(execution_id, [sig.TimerFired(timer_id)])
+
+
+@task()
+def fail_task(execution_id: int, task_id: str, error: str, cause: str) -> None:
+    """A task that cannot even be started (e.g. its activity does not exist) fails like any task."""
+    _with_retries(_fail, execution_id, task_id, error, cause)
+
+
+def _fail(execution_id: int, task_id: str, error: str, cause: str) -> None:
+    from executions import services
+
+    services.deliver(execution_id, [sig.TaskFailed(task_id, error, cause)])
