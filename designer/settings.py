@@ -129,6 +129,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # What ARNs say about this install: arn:aws:states:<region>:<account>:stateMachine:<name>
 FLOWDECK_REGION = os.environ.get("FLOWDECK_REGION", "us-east-1")
 FLOWDECK_ACCOUNT_ID = os.environ.get("FLOWDECK_ACCOUNT_ID", "123456789012")
+# Modules imported by the server and the workers to register Python functions as task resources
+# (executions/resources.py: @function("name")), comma-separated: FLOWDECK_FUNCTIONS=myapp.functions,other.mod
+FLOWDECK_FUNCTIONS = env_list("FLOWDECK_FUNCTIONS", [])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
