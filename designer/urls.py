@@ -1,10 +1,16 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from designer import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("api/validate", views.ValidateView.as_view(), name="validate"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/state-machines/", views.StateMachineListView.as_view(), name="state-machines"),
+    path("api/state-machines/<str:name>/", views.StateMachineDetailView.as_view(), name="state-machine"),
+    path("api/state-machines/<str:name>/revisions/", views.RevisionListView.as_view(), name="revisions"),
+    path("api/", include("executions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,74 @@
+"""How executions, history events, activities and task answers look in the REST API (and the live stream)."""
+import json
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class ExecutionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    arn = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    state_machine = serializers.CharField(source="state_machine.name", read_only=True)
+    state_machine_arn = serializers.CharField(source="state_machine.arn", read_only=True)
+    revision_id = serializers.UUIDField(source="revision.revision_id", read_only=True)
+    status = serializers.CharField(read_only=True)
+    input = serializers.SerializerMethodField()
+    output = serializers.SerializerMethodField()
+    error = serializers.CharField(read_only=True, allow_null=True)
+    cause = serializers.CharField(read_only=True, allow_null=True)
+    start_date = serializers.DateTimeField(read_only=True)
+    stop_date = serializers.DateTimeField(read_only=True, allow_null=True)
+    event_count = serializers.IntegerField(read_only=True)
+    transitions = serializers.IntegerField(read_only=True)
+    parent = serializers.CharField(source="parent.arn", read_only=True, allow_null=True, default=None)
+
+    @extend_schema_field(OpenApiTypes.ANY)
+    def get_input(self, execution) -> object:
+        return json.loads(execution.input)
+
+    @extend_schema_field(OpenApiTypes.ANY)
+    def get_output(self, execution) -> object:
+        return None if execution.output is None else json.loads(execution.output)
+
+
+class StartExecutionSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80, required=False)
+    input = serializers.JSONField(required=False, default=dict)
+
+
+class StopExecutionSerializer(serializers.Serializer):
+    error = serializers.CharField(max_length=256, required=False, allow_null=True, default=None)
+    cause = serializers.CharField(max_length=32768, required=False, allow_null=True, default=None)
+
+
+class ExecutionEventSerializer(serializers.BaseSerializer):
+    """A history event exactly as AWS's GetExecutionHistory shows it (ISO timestamps)."""
+
+    def to_representation(self, event) -> dict:
+        data = {"id": event.event_id, "type": event.type, "timestamp": event.timestamp.isoformat(),
+                "previousEventId": event.previous_event_id}
+        data.update(event.details)
+        return data
+
+
+class ActivitySerializer(serializers.Serializer):
+    arn = serializers.CharField(read_only=True)
+    name = serializers.CharField(max_length=80)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class TaskSuccessSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=2048)
+    output = serializers.JSONField()
+
+
+class TaskFailureSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=2048)
+    error = serializers.CharField(max_length=256, required=False, allow_null=True, default=None)
+    cause = serializers.CharField(max_length=32768, required=False, allow_null=True, default=None)
+
+
+class TaskHeartbeatSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=2048)

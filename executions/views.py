@@ -1,0 +1,148 @@
+"""The REST API for executions, their history, activities and task tokens (what the UI needs)."""
+import json
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from designer import errors
+from designer.views import get_state_machine
+from executions import callbacks, services
+from executions.models import Activity, Execution
+from executions.serializers import (
+    ActivitySerializer,
+    ExecutionEventSerializer,
+    ExecutionSerializer,
+    StartExecutionSerializer,
+    StopExecutionSerializer,
+    TaskFailureSerializer,
+    TaskHeartbeatSerializer,
+    TaskSuccessSerializer,
+)
+
+MAX_PAGE = 1000
+
+
+def get_execution(pk: int) -> Execution:
+    execution = Execution.objects.select_related("state_machine", "revision", "parent").filter(pk=pk).first()
+    if execution is None:
+        raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{pk}'")
+    return execution
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _limit(request: Request, default: int = 100) -> int:
+    raw = request.query_params.get("limit", default)
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        raise errors.ValidationException(f"limit must be a whole number, not '{raw}'") from None
+    if not 1 <= limit <= MAX_PAGE:
+        raise errors.ValidationException(f"limit must be from 1 to {MAX_PAGE}")
+    return limit
+
+
+class MachineExecutionsView(APIView):
+    """GET ?status=&before=<id>&limit=: a machine's executions, newest first. POST {name?, input?}: start one."""
+
+    @extend_schema(responses=ExecutionSerializer(many=True), parameters=[
+        OpenApiParameter("status", str), OpenApiParameter("before", int), OpenApiParameter("limit", int)])
+    def get(self, request: Request, name: str) -> Response:
+        executions = Execution.objects.select_related("state_machine", "revision", "parent").filter(
+            state_machine=get_state_machine(name)).order_by("-id")
+        status = request.query_params.get("status")
+        if status:
+            executions = executions.filter(status=status)
+        before = request.query_params.get("before")
+        if before:
+            executions = executions.filter(id__lt=before)
+        page = list(executions[:_limit(request)])
+        return Response({"executions": ExecutionSerializer(page, many=True).data,
+                         "next_before": page[-1].id if page else None})
+
+    @extend_schema(request=StartExecutionSerializer, responses={201: ExecutionSerializer})
+    def post(self, request: Request, name: str) -> Response:
+        data = _valid(StartExecutionSerializer, request.data)
+        text = json.dumps(data["input"], separators=(",", ":"), ensure_ascii=False)
+        execution = services.start_execution(get_state_machine(name), input=text, name=data.get("name"))
+        return Response(ExecutionSerializer(get_execution(execution.pk)).data, status=201)
+
+
+class ExecutionDetailView(APIView):
+    @extend_schema(responses=ExecutionSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ExecutionSerializer(get_execution(pk)).data)
+
+
+class ExecutionStopView(APIView):
+    @extend_schema(request=StopExecutionSerializer, responses=ExecutionSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(StopExecutionSerializer, request.data)
+        execution = services.stop_execution(get_execution(pk), **data)
+        return Response(ExecutionSerializer(get_execution(execution.pk)).data)
+
+
+class ExecutionHistoryView(APIView):
+    """GET ?after=<event id>&limit=: history events after a cursor, oldest first; `next_after` continues."""
+
+    @extend_schema(parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, pk: int) -> Response:
+        execution = get_execution(pk)
+        raw = request.query_params.get("after", "0")
+        if not raw.isdigit():
+            raise errors.ValidationException(f"after must be an event id, not '{raw}'")
+        limit = _limit(request)
+        events = list(execution.events.filter(event_id__gt=int(raw)).order_by("event_id")[:limit])
+        more = len(events) == limit and execution.events.filter(event_id__gt=events[-1].event_id).exists()
+        return Response({"events": ExecutionEventSerializer(events, many=True).data,
+                         "next_after": events[-1].event_id if more else None,
+                         "status": execution.status})
+
+
+class ActivityListView(APIView):
+    @extend_schema(responses=ActivitySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(ActivitySerializer(Activity.objects.all(), many=True).data)
+
+    @extend_schema(request=ActivitySerializer, responses={201: ActivitySerializer})
+    def post(self, request: Request) -> Response:
+        data = _valid(ActivitySerializer, request.data)
+        return Response(ActivitySerializer(callbacks.create_activity(data["name"])).data, status=201)
+
+
+class TaskSuccessView(APIView):
+    """SendTaskSuccess: {token, output}."""
+
+    @extend_schema(request=TaskSuccessSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = _valid(TaskSuccessSerializer, request.data)
+        callbacks.send_task_success(data["token"], json.dumps(data["output"], separators=(",", ":")))
+        return Response(status=204)
+
+
+class TaskFailureView(APIView):
+    """SendTaskFailure: {token, error?, cause?}."""
+
+    @extend_schema(request=TaskFailureSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = _valid(TaskFailureSerializer, request.data)
+        callbacks.send_task_failure(data["token"], error=data["error"], cause=data["cause"])
+        return Response(status=204)
+
+
+class TaskHeartbeatView(APIView):
+    """SendTaskHeartbeat: {token}."""
+
+    @extend_schema(request=TaskHeartbeatSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = _valid(TaskHeartbeatSerializer, request.data)
+        callbacks.send_task_heartbeat(data["token"])
+        return Response(status=204)
