@@ -186,3 +186,18 @@ def test_validate_rejects_a_body_that_is_not_json(api_client):
     pytest.importorskip("designer.asl.validate")
     response = api_client.post("/api/validate", "definition=x", content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_loaddemo_loads_the_demo_workflow_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from designer.models import StateMachine
+
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    call_command("loaddemo", stdout=out)
+    assert StateMachine.objects.filter(name="OrderDemo").count() == 1
+    assert "already loaded" in out.getvalue()
