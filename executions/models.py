@@ -40,7 +40,15 @@ class Execution(models.Model):
     redrive_count = models.PositiveIntegerField(default=0)
     redrive_date = models.DateTimeField(null=True)
     parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, related_name="children")
+    # A child started by a parent's `states:startExecution` Task: which task attempt of the parent started it,
+    # and with which integration pattern (REQUEST_RESPONSE, SYNC, SYNC2, CALLBACK). SYNC and SYNC2 parents
+    # wait for the child's end, which is delivered to that task (see executions/nested.py).
+    parent_task_id = models.CharField(max_length=64, blank=True)
+    parent_pattern = models.CharField(max_length=16, blank=True)
     test_case = models.CharField(max_length=256, blank=True)  # a mock config test case answering its tasks
+    # Mocked invocations made so far, per state name: the n-th invocation of a state takes the mocked
+    # response numbered n. Stored with each step, so the count survives restarts (executions/mocks_server.py).
+    mock_invocations = models.JSONField(default=dict)
     trace_header = models.CharField(max_length=256, blank=True)
 
     class Meta:
