@@ -64,7 +64,7 @@ class RunState:
 
     __slots__ = (
         "status", "output", "error", "cause", "execution", "state_machine", "frames", "runnable",
-        "waiting", "timers", "counter", "event_id", "transitions",
+        "waiting", "timers", "counter", "event_id", "transitions", "redrive",
     )
 
     def __init__(self, execution: dict, state_machine: dict):
@@ -81,6 +81,8 @@ class RunState:
         self.counter = 0
         self.event_id = 0
         self.transitions = 0
+        # After a failure, time-out or stop: the frames that were still alive, for RedriveExecution.
+        self.redrive: list[dict] | None = None
 
     def new_id(self) -> int:
         self.counter += 1
@@ -102,6 +104,7 @@ class RunState:
             "counter": self.counter,
             "event_id": self.event_id,
             "transitions": self.transitions,
+            "redrive": self.redrive,
         }
 
     @classmethod
@@ -111,4 +114,5 @@ class RunState:
                      "counter", "event_id", "transitions"):
             setattr(state, name, data[name])
         state.frames = {f["id"]: Frame.from_json(f) for f in data["frames"]}
+        state.redrive = data.get("redrive")
         return state

@@ -42,10 +42,16 @@ class MapHandler(CompositeHandler):
         cap = DISTRIBUTED_MAX_CONCURRENCY if state.distributed else INLINE_MAX_CONCURRENCY
         limit = cap if not limit or limit > cap else limit
         count = len(inputs)
+        retained = frame.data.get("retained") if frame.data else None
         frame.data = {
             "inputs": inputs, "next": 0, "active": 0, "results": [None] * count, "failed": 0,
-            "limit": limit, "tolerated": tolerated,
+            "limit": limit, "tolerated": tolerated, "completed": [],
         }
+        if retained is not None and len(retained["results"]) == count:
+            # Redrive: the iterations that completed keep their results; only the others run again.
+            done = set(retained["completed"])
+            frame.data.update(results=retained["results"], completed=sorted(done),
+                              order=[index for index in range(count) if index not in done])
         if state.item_selector is not None and state.batcher is None:
             # ItemSelector runs per iteration, after MapIterationStarted (so its failure is the
             # iteration's); it reads the Map's effective input, kept here until the Map ends.
@@ -116,10 +122,11 @@ class MapHandler(CompositeHandler):
 
     def phase_running(self, run: _Run, frame: Frame, state: MapState) -> bool:
         data = frame.data
-        if data["next"] < len(data["inputs"]) and data["active"] < data["limit"]:
+        order = data.get("order")  # after a redrive: the iterations still to run
+        if data["next"] < len(data["inputs"] if order is None else order) and data["active"] < data["limit"]:
             # AWS starts iterations together: every MapIterationStarted (up to MaxConcurrency) comes
             # before the iterations run, so new children wait in "starting" until the round is spawned.
-            self._spawn(run, frame, state, data["next"])
+            self._spawn(run, frame, state, data["next"] if order is None else order[data["next"]])
             return True
         starting = data.pop("starting", None)
         if starting:
@@ -181,6 +188,7 @@ class MapHandler(CompositeHandler):
         parent.last_event = max(parent.last_event, child.last_event)
         if failure is None:
             data["results"][child.index] = output
+            data["completed"].append(child.index)
             if not state.distributed:
                 run.emit(parent, "MapIterationSucceeded", "mapIterationSucceededEventDetails", details,
                          advance_source=False)
@@ -207,7 +215,8 @@ class MapHandler(CompositeHandler):
             run.abort_children(parent, lambda aborted: run.emit(
                 parent, "MapIterationAborted", "mapIterationAbortedEventDetails",
                 {"name": parent.state, "index": aborted.index}, advance_source=False))
-        parent.data = {"error": error, "cause": cause}
+        parent.data = {"error": error, "cause": cause,
+                       "retained": {"results": data["results"], "completed": data["completed"]}}
         parent.phase = "failed"
         run.push(parent)
 

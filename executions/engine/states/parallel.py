@@ -31,15 +31,21 @@ class ParallelHandler(CompositeHandler):
             return fail_state(run, frame, state, exc, "start")
         run.emit(frame, "ParallelStateStarted")
         count = len(state.branches)
+        retained = frame.data.get("retained") if frame.data else None
+        results = retained["results"] if retained else [None] * count
+        completed = set(retained["completed"]) if retained else set()  # redrive: finished branches stay done
         children = []
         for index in range(count):
+            if index in completed:
+                continue
             scope = run.machine.scopes[state.branches[index]]
             child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, effective, index=index,
                           silent=frame.silent)
             child.last_event = frame.last_event
             run.state.frames[child.id] = child
             children.append(child.id)
-        frame.data = {"results": [None] * count, "remaining": count, "entering": children}
+        frame.data = {"results": results, "remaining": len(children), "entering": children,
+                      "completed": sorted(completed)}
         frame.phase = "branching"
         return True
 
@@ -57,7 +63,7 @@ class ParallelHandler(CompositeHandler):
         # Pushed last-first so branch 0 runs first; each runs until it waits, then the next.
         for child_id in reversed([f.id for f in run.state.frames.values() if f.parent == frame.id]):
             run.push(run.state.frames[child_id])
-        return False
+        return frame.data["remaining"] == 0  # (a redrive may find every branch already done)
 
     def phase_running(self, run: _Run, frame: Frame, state: ParallelState) -> bool:
         if frame.data["remaining"]:
@@ -72,9 +78,11 @@ class ParallelHandler(CompositeHandler):
         parent.last_event = max(parent.last_event, child.last_event)
         if failure is not None:
             run.abort_children(parent)
-            parent.data = {"error": failure[0], "cause": failure[1]}
+            parent.data = {"error": failure[0], "cause": failure[1],
+                           "retained": {"results": parent.data["results"], "completed": parent.data["completed"]}}
             parent.phase = "failed"
         else:
             parent.data["results"][child.index] = output
+            parent.data["completed"].append(child.index)
             parent.data["remaining"] -= 1
         run.push(parent)
