@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +21,8 @@ from designer import errors
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
 from executions.engine import signals as sig
-from executions.engine.interpreter import MAX_DURATION_SECONDS, MAX_PAYLOAD_BYTES, advance, payload_size, start
+from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance,
+                                           payload_size, start)
 from executions.engine.resources import describe
 from executions.engine.runstate import RUNNING, RunState
 from executions.models import Activity, ActivityTask, Execution, ExecutionEvent, TaskToken
@@ -59,16 +60,30 @@ def _no_constants(name: str) -> Any:
 
 def start_execution(machine: StateMachine, *, input: str | None = None, name: str | None = None,
                     version: StateMachineVersion | None = None, alias: StateMachineAlias | None = None,
-                    parent: Execution | None = None, test_case: str = "", trace_header: str = "") -> Execution:
-    """Start an execution of the machine's current revision (or of a version) and run its first step."""
+                    parent: Execution | None = None, test_case: str = "", trace_header: str = "",
+                    parent_task_id: str = "", parent_pattern: str = "") -> Execution:
+    """Start an execution of the machine's current revision (or of a version) and run its first step.
+
+    `test_case` answers the tasks its mock configuration mocks (mocks_server.py); `parent`,
+    `parent_task_id` and `parent_pattern` link a child to the parent task that started it (nested.py).
+    """
+    from executions import express, mocks_server, nested
+
     if machine.status != StateMachine.ACTIVE:
         raise errors.StateMachineDeleting(f"State Machine is being deleted: '{machine.arn}'")
     name = check_name(name, "execution name") if name else str(uuid.uuid4())
     value = parse_input(input)
     text = "{}" if input is None else input
+    if test_case:
+        mocks_server.check_test_case(machine.name, test_case)
+    if parent is None and (started_by := nested.started_by(value)) is not None:
+        # AWS: an input naming AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the child to that execution.
+        parent = Execution.objects.filter(arn=started_by).first()
     revision = version.revision if version is not None else machine.revision
-    arn = Execution.make_arn(machine.name, name)
-    existing = Execution.objects.filter(arn=arn).first()
+    is_express = machine.type == StateMachine.EXPRESS
+    # AWS: Express names need not be unique (the ARN adds a UUID); Standard names are, per machine.
+    arn = express.express_arn(machine.name, name) if is_express else Execution.make_arn(machine.name, name)
+    existing = None if is_express else Execution.objects.filter(arn=arn).first()
     if existing is not None:
         # AWS Standard: the same name and input while it runs is the same execution (idempotent start).
         if existing.status == Execution.RUNNING and existing.input == text and \
@@ -82,13 +97,14 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
             arn=arn, name=name, state_machine=machine, revision=revision, input=text, start_date=now,
             version_arn=version.arn if version is not None else "",
             alias_arn=alias.arn if alias is not None else "", parent=parent, test_case=test_case,
-            trace_header=trace_header,
+            trace_header=trace_header, parent_task_id=parent_task_id, parent_pattern=parent_pattern,
         )
         max_duration = MAX_DURATION_SECONDS if machine.type == StateMachine.STANDARD \
             else EXPRESS_MAX_DURATION_SECONDS
         step = start(compiled, value, now=now, name=name, state_machine_name=machine.name,
                      state_machine_id=machine.arn, execution_id=arn, role_arn=revision.role_arn,
-                     token_factory=new_token, max_duration_seconds=max_duration)
+                     token_factory=new_token, max_duration_seconds=max_duration,
+                     max_history_events=_history_cap(execution))
         record_step(execution, step)
     return execution
 
@@ -108,7 +124,7 @@ def deliver(execution_id: int, incoming: list) -> None:
                     return  # late outcomes of a finished execution are dropped, as stale ones are
                 state = RunState.from_json(execution.run_state)
                 step = advance(compiled_machine(execution.revision), state, incoming, now=timezone.now(),
-                               token_factory=new_token)
+                               token_factory=new_token, max_history_events=_history_cap(execution))
                 record_step(execution, step)
             return
         except StepConflict:
@@ -119,7 +135,7 @@ def deliver(execution_id: int, incoming: list) -> None:
 def record_step(execution: Execution, step) -> None:
     """Append the step's events, store the run state, queue the commands: call inside a transaction."""
     state = step.state
-    if step.events:
+    if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
         ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
     done = state.status != RUNNING
     changes = {
@@ -144,6 +160,19 @@ def record_step(execution: Execution, step) -> None:
         _schedule(execution, command)
     if done:
         _close_tokens(execution)
+        if execution.parent_id is not None:
+            from executions import nested
+
+            nested.child_ended(execution)  # a `.sync` parent learns of the end through a job queued here
+
+
+def _is_express(execution: Execution) -> bool:
+    return ":express:" in execution.arn
+
+
+def _history_cap(execution: Execution) -> int | None:
+    # AWS: a Standard execution fails past 25,000 history events; Express executions have no such cap.
+    return None if _is_express(execution) else MAX_HISTORY_EVENTS
 
 
 def _event_row(execution: Execution, event: dict) -> ExecutionEvent:
@@ -159,6 +188,11 @@ def _schedule(execution: Execution, command) -> None:
     from executions import tasks
 
     if isinstance(command, sig.InvokeTask):
+        if execution.test_case:
+            from executions import mocks_server
+
+            if mocks_server.schedule(execution, command):
+                return  # the test case answers this task
         if command.token is not None:
             token = TaskToken.objects.create(token=command.token, execution=execution, task_id=command.task_id,
                                              state_name=command.state_name)
@@ -179,6 +213,9 @@ def _schedule(execution: Execution, command) -> None:
         tasks.fire_timer.using(run_after=command.due).enqueue(execution.pk, command.timer_id)
     elif isinstance(command, sig.CancelTask):
         _close_tokens(execution, task_id=command.task_id)
+        from executions import nested
+
+        nested.task_cancelled(execution, command.task_id)  # stops a `.sync` child the task was waiting for
     # CancelTimer needs nothing: the engine ignores a timer that fires for an attempt that is over.
 
 
@@ -192,8 +229,43 @@ def _close_tokens(execution: Execution, task_id: str | None = None) -> None:
 
 def stop_execution(execution: Execution, *, error: str | None = None, cause: str | None = None) -> Execution:
     if execution.state_machine.type == StateMachine.EXPRESS:
-        raise errors.ValidationException("StopExecution is not supported for Express executions")
+        # AWS: StopExecution does not take Express execution ARNs.
+        raise errors.InvalidArn("Invalid Arn: 'Resource type not valid in this context: express'")
     if execution.status == Execution.RUNNING:
         deliver(execution.pk, [sig.StopExecution(error, cause)])
         execution.refresh_from_db()
+    return execution
+
+
+REDRIVE_WINDOW_DAYS = 14  # AWS: an execution can be redriven within 14 days of its end
+REDRIVE_MAX_EVENTS = 24_999  # AWS: and while its history has fewer than this many events
+
+
+def redrive_execution(execution: Execution) -> Execution:
+    """RedriveExecution: continue an unsuccessful Standard execution from the part that did not succeed."""
+    from executions.engine.interpreter import redrive
+
+    now = timezone.now()
+    with transaction.atomic():
+        execution = (Execution.objects.select_for_update().select_related("revision", "state_machine")
+                     .get(pk=execution.pk))
+        if execution.state_machine.type == StateMachine.EXPRESS:
+            raise errors.ExecutionNotRedrivable("Express executions cannot be redriven")
+        if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
+            raise errors.ExecutionNotRedrivable(f"Execution is {execution.status}: only FAILED, TIMED_OUT or "
+                                                "ABORTED executions can be redriven")
+        if execution.stop_date and execution.stop_date < now - timedelta(days=REDRIVE_WINDOW_DAYS):
+            raise errors.ExecutionNotRedrivable("Executions can be redriven within 14 days of their end")
+        if execution.event_count >= REDRIVE_MAX_EVENTS:
+            raise errors.ExecutionNotRedrivable("The execution's history is too long to redrive")
+        state = RunState.from_json(execution.run_state)
+        if not state.redrive:
+            raise errors.ExecutionNotRedrivable("Nothing is left to redrive in this execution")
+        step = redrive(compiled_machine(execution.revision), state, now=now, token_factory=new_token)
+        Execution.objects.filter(pk=execution.pk).update(
+            stop_date=None, error=None, cause=None, output=None, redrive_count=F("redrive_count") + 1,
+            redrive_date=now)
+        execution.redrive_count += 1
+        execution.redrive_date = now
+        record_step(execution, step)
     return execution

@@ -89,6 +89,15 @@ class ExecutionStopView(APIView):
         return Response(ExecutionSerializer(get_execution(execution.pk)).data)
 
 
+class ExecutionRedriveView(APIView):
+    """RedriveExecution: continue an unsuccessful execution from the part that did not succeed."""
+
+    @extend_schema(request=None, responses=ExecutionSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        execution = services.redrive_execution(get_execution(pk))
+        return Response(ExecutionSerializer(get_execution(execution.pk)).data)
+
+
 class ExecutionHistoryView(APIView):
     """GET ?after=<event id>&limit=: history events after a cursor, oldest first; `next_after` continues."""
 

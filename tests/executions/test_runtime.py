@@ -217,3 +217,50 @@ def test_bad_execution_names_are_refused(name):
     machine = make_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     with pytest.raises(errors.InvalidName):
         services.start_execution(machine, input="{}", name=name)
+
+
+HEAL = {"healed": False}
+
+
+@resources.function("sometimes")
+def sometimes(event):
+    if not HEAL["healed"]:
+        raise RuntimeError("not yet")
+    return {"done": event}
+
+
+def test_redrive_reruns_the_failed_task_only_and_counts_the_redrive():
+    HEAL["healed"] = False
+    machine = make_machine({"StartAt": "First", "States": {
+        "First": {"Type": "Task", "Resource": lambda_arn("double"), "Next": "Flaky"},
+        "Flaky": {"Type": "Task", "Resource": lambda_arn("sometimes"), "End": True}}})
+    execution = services.start_execution(machine, input='{"n": 2}')
+    drain()
+    execution.refresh_from_db()
+    assert (execution.status, execution.error) == ("FAILED", "RuntimeError")
+    HEAL["healed"] = True
+    services.redrive_execution(execution)
+    drain()
+    execution.refresh_from_db()
+    assert (execution.status, json.loads(execution.output)) == ("SUCCEEDED", {"done": {"n": 4}})
+    assert (execution.redrive_count, execution.error, execution.stop_date is not None) == (1, None, True)
+    events = history(execution)
+    assert events.count("ExecutionRedriven") == 1
+    assert events.count("LambdaFunctionScheduled") == 3  # First once, Flaky twice
+    with pytest.raises(errors.ExecutionNotRedrivable):
+        services.redrive_execution(execution)
+
+
+def test_redrive_via_the_rest_api(api_client):
+    HEAL["healed"] = False
+    machine = make_machine({"StartAt": "Flaky", "States": {
+        "Flaky": {"Type": "Task", "Resource": lambda_arn("sometimes"), "End": True}}}, name="RedriveMe")
+    execution = services.start_execution(machine, input="{}")
+    drain()
+    HEAL["healed"] = True
+    response = api_client.post(f"/api/executions/{execution.pk}/redrive/")
+    assert response.status_code == 200 and response.data["status"] == "RUNNING"
+    drain()
+    assert api_client.get(f"/api/executions/{execution.pk}/").data["status"] == "SUCCEEDED"
+    again = api_client.post(f"/api/executions/{execution.pk}/redrive/")
+    assert (again.status_code, again.data["code"]) == (400, "ExecutionNotRedrivable")
