@@ -88,7 +88,7 @@ def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machi
           redrive_count: int = 0, token_factory: Callable[[], str] | None = None,
           max_events: int | None = None, max_payload: int = MAX_PAYLOAD_BYTES,
           max_history_events: int | None = MAX_HISTORY_EVENTS,
-          max_duration_seconds: int | None = None) -> Step:
+          max_duration_seconds: int | None = None, variables: dict | None = None) -> Step:
     """Start an execution: write ExecutionStarted, then run until the first wait (or the end).
 
     The execution times out after the machine's TimeoutSeconds or `max_duration_seconds`, whichever is
@@ -106,7 +106,7 @@ def start(machine: Machine, input: Any, *, now: datetime, name: str, state_machi
     }
     state = RunState(context, {"Id": state_machine_id, "Name": state_machine_name})
     run = _Run(machine, state, now, token_factory, max_payload, max_history_events)
-    root = Frame(state.new_id(), None, "", machine.start_at, input)
+    root = Frame(state.new_id(), None, "", machine.start_at, input, vars=dict(variables or {}))
     state.frames[root.id] = root
     try:
         text = dumps(input)
