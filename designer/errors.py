@@ -109,3 +109,7 @@ class ActivityAlreadyExists(FlowdeckError):
 
 class TooManyTags(FlowdeckError):
     pass
+
+
+class ServiceQuotaExceededException(FlowdeckError):
+    pass

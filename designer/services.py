@@ -1,7 +1,10 @@
 """What can be done to state machines; views (REST, AWS-compatible) call these, never the ORM directly."""
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import IntegrityError, transaction
@@ -10,7 +13,7 @@ from designer import errors
 from designer.asl.compile import InvalidDefinition as AslInvalidDefinition
 from designer.asl.compile import compile_machine
 from designer.asl.model import Machine
-from designer.models import StateMachine, StateMachineRevision
+from designer.models import StateMachine, StateMachineAlias, StateMachineRevision, StateMachineVersion, Tag
 
 MAX_DEFINITION_BYTES = 1_048_576  # AWS: a definition is at most 1 MiB
 # AWS names (BOTO Name doc): 1-80 characters, none of whitespace, brackets, wildcards, punctuation or controls.
@@ -37,6 +40,15 @@ def check_definition(definition: str) -> Machine:
         raise errors.InvalidDefinition(f"Invalid State Machine Definition: '{problems}'") from None
 
 
+def check_express(compiled: Machine) -> None:
+    """AWS: Express machines take only request-response integrations (no .sync, callbacks or activities)."""
+    from executions.express import definition_problem
+
+    problem = definition_problem(compiled.definition)
+    if problem is not None:
+        raise errors.InvalidDefinition(f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {problem}'")
+
+
 @lru_cache(maxsize=256)
 def _compiled(revision_id: int, definition: str) -> Machine:
     return compile_machine(definition, validate=False)
@@ -54,7 +66,9 @@ def create_state_machine(*, name: str, definition: str, role_arn: str, type: str
     if type not in (StateMachine.STANDARD, StateMachine.EXPRESS):
         raise errors.ValidationException(f"Value '{type}' at 'type' failed to satisfy constraint: "
                                          "Member must satisfy enum value set: [STANDARD, EXPRESS]")
-    check_definition(definition)
+    compiled = check_definition(definition)
+    if type == StateMachine.EXPRESS:
+        check_express(compiled)
     existing = StateMachine.objects.filter(name=name).select_related("revision").first()
     if existing is not None:
         # AWS: CreateStateMachine is idempotent for the same name, definition, role and type.
@@ -84,7 +98,9 @@ def update_state_machine(machine: StateMachine, *, definition: str | None = None
     if machine.status == StateMachine.DELETING:
         raise errors.StateMachineDeleting(f"State Machine is being deleted: '{machine.arn}'")
     if definition is not None:
-        check_definition(definition)
+        compiled = check_definition(definition)
+        if machine.type == StateMachine.EXPRESS:
+            check_express(compiled)
     new_definition = definition if definition is not None else machine.definition
     new_role = role_arn if role_arn is not None else machine.role_arn
     if (new_definition, new_role) != (machine.definition, machine.role_arn):
@@ -94,3 +110,291 @@ def update_state_machine(machine: StateMachine, *, definition: str | None = None
             machine.role_arn = new_role
             machine.save(update_fields=["revision", "role_arn", "updated_at"])
     return machine
+
+
+# --- The AWS API's view of state machines: ARNs, versions, aliases, tags ----------------------------------
+
+_ARN = re.compile(r"arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:([A-Za-z]+):(.+)")
+_LOG_DEFAULTS = {"level": "OFF", "includeExecutionData": False}
+MAX_VERSIONS = 1000  # AWS quota: versions per state machine
+MAX_ALIASES = 100  # AWS quota: aliases per state machine
+MAX_TAGS = 50  # AWS quota: tags per resource
+
+
+def parse_arn(arn: str, *kinds: str) -> tuple[str, str]:
+    """(resource type, the rest) of a Step Functions ARN of one of `kinds`; InvalidArn as AWS words it."""
+    match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
+    if match is None:
+        raise errors.InvalidArn(f"Invalid Arn: 'Invalid ARN prefix: {arn}'")
+    if match.group(1) not in kinds:
+        raise errors.InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {match.group(1)}'")
+    return match.group(1), match.group(2)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a state machine ARN names: the machine, and the version or alias when the ARN is qualified."""
+
+    machine: StateMachine
+    version: StateMachineVersion | None = None
+    alias: StateMachineAlias | None = None
+
+
+def find_state_machine(arn: str) -> Target:
+    """The state machine, version (`<arn>:<n>`) or alias (`<arn>:<alias>`) an ARN names, or
+    StateMachineDoesNotExist; machines being deleted are found (their status says DELETING)."""
+    _, rest = parse_arn(arn, "stateMachine")
+    name, _, qualifier = rest.partition(":")
+    machine = StateMachine.objects.select_related("revision").filter(name=name).first()
+    # An ARN of another region or account names nothing here.
+    if machine is None or arn != (f"{machine.arn}:{qualifier}" if qualifier else machine.arn):
+        raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+    if not qualifier:
+        return Target(machine)
+    if qualifier.isdigit():
+        version = machine.versions.select_related("revision").filter(number=int(qualifier)).first()
+        if version is None or version.arn != arn:
+            raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+        return Target(machine, version=version)
+    alias = machine.aliases.filter(name=qualifier).first()
+    if alias is None:
+        raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+    return Target(machine, alias=alias)
+
+
+def list_state_machines():
+    """State machines by name, without those being deleted."""
+    return StateMachine.objects.exclude(status=StateMachine.DELETING).order_by("name")
+
+
+def shown_revision_id(revision: StateMachineRevision) -> str | None:
+    """The revisionId AWS shows for a revision: none for a machine's first, as AWS shows one only after an update."""
+    first = (StateMachineRevision.objects.filter(state_machine_id=revision.state_machine_id)
+             .order_by("id").values_list("id", flat=True).first())
+    return None if first == revision.pk else str(revision.revision_id)
+
+
+def logging_configuration(configuration: dict | None) -> dict:
+    """A LoggingConfiguration as AWS describes it: level OFF and no execution data unless given."""
+    return {**_LOG_DEFAULTS, **(configuration or {})}
+
+
+def tracing_configuration(configuration: dict | None) -> dict:
+    return {"enabled": False, **(configuration or {})}
+
+
+def create_state_machine_and_publish(*, name: str, definition: str, role_arn: str,
+                                     type: str = StateMachine.STANDARD, logging: dict | None = None,
+                                     tracing: dict | None = None, tags: Iterable[dict] = (), publish: bool = False,
+                                     version_description: str | None = None,
+                                     ) -> tuple[StateMachine, StateMachineVersion | None]:
+    """CreateStateMachine as AWS has it: tagged, optionally published as version 1, and idempotent.
+
+    AWS: a repeated request with the same name, definition, type, logging, tracing, publish and version
+    description is the same state machine (a different role or tags are ignored); anything else with that
+    name is StateMachineAlreadyExists, or StateMachineDeleting while the old one is being deleted.
+    """
+    if version_description is not None and not publish:
+        raise errors.ValidationException("Version description can only be set when publish is true")
+    logging, tracing = logging_configuration(logging), tracing_configuration(tracing)
+    existing = StateMachine.objects.select_related("revision").filter(name=name).first()
+    if existing is not None:
+        if existing.status == StateMachine.DELETING:
+            raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
+        same = (existing.definition, existing.type, logging_configuration(existing.logging_configuration),
+                tracing_configuration(existing.tracing_configuration)) == (definition, type, logging, tracing)
+        version = existing.versions.order_by("-number").first() if publish else None
+        if same and (not publish or (version is not None and version.revision_id == existing.revision_id
+                                     and version.description == (version_description or ""))):
+            return existing, version
+        raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
+    with transaction.atomic():
+        machine = create_state_machine(name=name, definition=definition, role_arn=role_arn, type=type,
+                                       logging_configuration=logging, tracing_configuration=tracing)
+        tag_resource(machine.arn, tags)
+        version = publish_state_machine_version(machine, description=version_description) if publish else None
+    return machine, version
+
+
+def update_state_machine_and_publish(machine: StateMachine, *, definition: str | None = None,
+                                     role_arn: str | None = None, logging: dict | None = None,
+                                     tracing: dict | None = None, publish: bool = False,
+                                     version_description: str | None = None,
+                                     ) -> tuple[StateMachine, StateMachineVersion | None]:
+    """UpdateStateMachine as AWS has it: definition and role make a new revision, logging and tracing are
+    settings of the machine, and `publish` publishes the (new) current revision as a version."""
+    if definition is None and role_arn is None and logging is None and tracing is None:
+        raise errors.MissingRequiredParameter("Either the definition, the role ARN, the LoggingConfiguration, "
+                                              "or the TracingConfiguration must be specified")
+    if version_description is not None and not publish:
+        raise errors.ValidationException("Version description can only be set when publish is true")
+    if machine.status == StateMachine.DELETING:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{machine.arn}'")
+    with transaction.atomic():
+        if definition is not None or role_arn is not None:
+            machine = update_state_machine(machine, definition=definition, role_arn=role_arn)
+        if logging is not None or tracing is not None:
+            if logging is not None:
+                machine.logging_configuration = logging_configuration(logging)
+            if tracing is not None:
+                machine.tracing_configuration = tracing_configuration(tracing)
+            machine.save(update_fields=["logging_configuration", "tracing_configuration", "updated_at"])
+        version = publish_state_machine_version(machine, description=version_description) if publish else None
+    return machine, version
+
+
+def publish_state_machine_version(machine: StateMachine, *, description: str | None = None,
+                                  revision_id: str | None = None) -> StateMachineVersion:
+    """PublishStateMachineVersion: the current revision as the next numbered version. Publishing a revision
+    that the latest version already holds returns that version (AWS: publishing is idempotent)."""
+    with transaction.atomic():
+        locked = StateMachine.objects.select_for_update().select_related("revision").get(pk=machine.pk)
+        if locked.status == StateMachine.DELETING:
+            raise errors.StateMachineDeleting(f"State Machine is being deleted: '{locked.arn}'")
+        current = str(locked.revision.revision_id)
+        if revision_id is not None and revision_id != current:
+            raise errors.ConflictException(f"Failed to publish the State Machine version for revision {revision_id}. "
+                                           f"The current State Machine revision is {current}.")
+        latest = locked.versions.order_by("-number").first()
+        if latest is not None and latest.revision_id == locked.revision_id:
+            return latest
+        if locked.versions.count() >= MAX_VERSIONS:
+            raise errors.ServiceQuotaExceededException(
+                f"A state machine has at most {MAX_VERSIONS} versions: delete unused versions first")
+        # Numbers only grow while versions are kept; a deleted latest version's number is used again.
+        return StateMachineVersion.objects.create(state_machine=locked, revision=locked.revision,
+                                                  number=(latest.number if latest else 0) + 1,
+                                                  description=description or "")
+
+
+def delete_state_machine_version(version: StateMachineVersion) -> None:
+    """DeleteStateMachineVersion; AWS refuses while an alias routes to the version."""
+    referencing = [alias.name for alias in version.state_machine.aliases.all()
+                   if any(route["version"] == version.number for route in alias.routing)]
+    if referencing:
+        raise errors.ConflictException("Version to be deleted must not be referenced by an alias. Current list of "
+                                       f"aliases referencing this version: [{', '.join(referencing)}]")
+    version.delete()
+
+
+def _routing(routing: list[dict]) -> tuple[StateMachine, list[dict]]:
+    """A RoutingConfiguration ([{"stateMachineVersionArn", "weight"}]) checked as AWS checks it, as the
+    machine it routes to and our stored form [{"version": n, "weight": w}]."""
+    arns = [route["stateMachineVersionArn"] for route in routing]
+    for arn in arns:
+        _, rest = parse_arn(arn, "stateMachine")
+        if not rest.partition(":")[2].isdigit():
+            raise errors.ValidationException("Routing configuration must contain state machine version ARNs. "
+                                             f"Received: [{', '.join(arns)}]")
+    if len(set(arns)) != len(arns):
+        raise errors.ValidationException("Routing configuration must contain distinct state machine version ARNs. "
+                                         f"Received: [{', '.join(arns)}]")
+    weights = [route["weight"] for route in routing]
+    if sum(weights) != 100:
+        raise errors.ValidationException("Sum of routing configuration weights must equal 100. "
+                                         f"Received: [{', '.join(map(str, weights))}]")
+    if len({arn.rsplit(":", 1)[0] for arn in arns}) != 1:
+        raise errors.ValidationException("Routing configuration must contain versions of one state machine. "
+                                         f"Received: [{', '.join(arns)}]")
+    targets = []
+    for arn in arns:
+        try:
+            targets.append(find_state_machine(arn))
+        except errors.StateMachineDoesNotExist:
+            raise errors.ResourceNotFound(f"Resource not found: '{arn}'") from None
+    return targets[0].machine, [{"version": target.version.number, "weight": route["weight"]}
+                                for target, route in zip(targets, routing)]
+
+
+def routing_configuration(alias: StateMachineAlias) -> list[dict]:
+    """An alias's routing as the AWS API shows it."""
+    return [{"stateMachineVersionArn": f"{alias.state_machine.arn}:{route['version']}", "weight": route["weight"]}
+            for route in alias.routing]
+
+
+def create_state_machine_alias(*, name: str, routing: list[dict], description: str | None = None
+                               ) -> StateMachineAlias:
+    """CreateStateMachineAlias: idempotent for the same routing and description, ConflictException otherwise."""
+    machine, routes = _routing(routing)
+    if machine.status == StateMachine.DELETING:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{machine.arn}'")
+    description = description or ""
+    existing = machine.aliases.filter(name=name).first()
+    if existing is None and machine.aliases.count() >= MAX_ALIASES:
+        raise errors.ServiceQuotaExceededException(f"A state machine has at most {MAX_ALIASES} aliases")
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return StateMachineAlias.objects.create(state_machine=machine, name=name, routing=routes,
+                                                        description=description)
+        except IntegrityError:
+            existing = machine.aliases.get(name=name)
+    if (existing.routing, existing.description) == (routes, description):
+        return existing
+    raise errors.ConflictException("Failed to create alias because an alias with the same name and a different "
+                                   "routing configuration already exists.")
+
+
+def find_state_machine_alias(arn: str) -> StateMachineAlias:
+    """The alias an alias ARN names, or ResourceNotFound."""
+    try:
+        target = find_state_machine(arn)
+    except errors.StateMachineDoesNotExist:
+        raise errors.ResourceNotFound("Request references a resource that does not exist.") from None
+    if target.alias is None:
+        raise errors.InvalidArn(f"Invalid Arn: 'Not a state machine alias ARN: {arn}'")
+    return target.alias
+
+
+def update_state_machine_alias(alias: StateMachineAlias, *, description: str | None = None,
+                               routing: list[dict] | None = None) -> StateMachineAlias:
+    if description is None and routing is None:
+        raise errors.ValidationException("Either the description or the routing configuration must be specified")
+    if alias.state_machine.status == StateMachine.DELETING:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{alias.state_machine.arn}'")
+    if routing is not None:
+        machine, alias.routing = _routing(routing)
+        if machine.pk != alias.state_machine_id:
+            raise errors.ValidationException("Routing configuration must contain versions of the alias's "
+                                             f"state machine: '{alias.state_machine.arn}'")
+    if description is not None:
+        alias.description = description
+    alias.save(update_fields=["routing", "description", "updated_at"])
+    return alias
+
+
+def route_alias(alias: StateMachineAlias) -> StateMachineVersion:
+    """The version an execution started through the alias runs, chosen at random by the routing weights."""
+    roll, passed = random.uniform(0, 100), 0
+    chosen = alias.routing[-1]["version"]
+    for route in alias.routing:
+        passed += route["weight"]
+        if route["weight"] and roll < passed:
+            chosen = route["version"]
+            break
+    return alias.state_machine.versions.select_related("revision").get(number=chosen)
+
+
+def tag_resource(arn: str, tags: Iterable[dict]) -> None:
+    """Add or overwrite tags ({"key", "value"}) on the resource with this ARN (at most 50 in all)."""
+    tags = {tag["key"]: tag.get("value", "") for tag in tags}
+    if not tags:
+        return
+    with transaction.atomic():
+        existing = set(Tag.objects.filter(resource_arn=arn).values_list("key", flat=True))
+        if len(existing | tags.keys()) > MAX_TAGS:
+            raise errors.TooManyTags(f"Too many tags: a resource has at most {MAX_TAGS} tags")
+        for key, value in tags.items():
+            Tag.objects.update_or_create(resource_arn=arn, key=key, defaults={"value": value})
+
+
+def untag_resource(arn: str, keys: Iterable[str] | None = None) -> None:
+    """Remove these tags (all tags with None) from a resource."""
+    tags = Tag.objects.filter(resource_arn=arn)
+    (tags if keys is None else tags.filter(key__in=list(keys))).delete()
+
+
+def resource_tags(arn: str) -> list[dict]:
+    return [{"key": key, "value": value}
+            for key, value in Tag.objects.filter(resource_arn=arn).order_by("id").values_list("key", "value")]
+

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from designer import views
 
 urlpatterns = [
+    path("", include("executions.aws.urls")),  # the AWS-compatible endpoint: POST /aws, and POST / with X-Amz-Target
     path("", views.home, name="home"),
     path("api/validate", views.ValidateView.as_view(), name="validate"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

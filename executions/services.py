@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from designer import errors
+from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
 from executions.engine import signals as sig
@@ -269,3 +270,121 @@ def redrive_execution(execution: Execution) -> Execution:
         execution.redrive_date = now
         record_step(execution, step)
     return execution
+
+
+# --- The AWS API's view of executions and activities --------------------------------------------------------
+
+def find_execution(arn: str) -> Execution:
+    """The execution an ARN names, or InvalidArn / ExecutionDoesNotExist as AWS words them."""
+    designer_services.parse_arn(arn, "execution", "express")
+    execution = Execution.objects.select_related("state_machine", "revision").filter(arn=arn).first()
+    if execution is None:
+        raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
+    return execution
+
+
+def start_execution_at(arn: str, *, input: str | None = None, name: str | None = None,
+                       trace_header: str = "") -> Execution:
+    """StartExecution by ARN: a state machine runs its current revision, a version ARN that version, and an
+    alias ARN the version its routing weights pick for this execution."""
+    target = designer_services.find_state_machine(arn)
+    version = target.version
+    if target.alias is not None:
+        version = designer_services.route_alias(target.alias)
+    return start_execution(target.machine, input=input, name=name, version=version, alias=target.alias,
+                           trace_header=trace_header)
+
+
+def list_executions(arn: str, *, status: str | None = None, redriven: bool | None = None):
+    """ListExecutions of a state machine (all its executions), of a version or of an alias, newest first."""
+    target = designer_services.find_state_machine(arn)
+    if target.machine.type == StateMachine.EXPRESS:
+        raise errors.StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
+    executions = Execution.objects.filter(state_machine=target.machine).order_by("-id")
+    if target.version is not None:
+        executions = executions.filter(version_arn=arn)
+    elif target.alias is not None:
+        executions = executions.filter(alias_arn=arn)
+    if status is not None:
+        executions = executions.filter(status=status)
+    if redriven is not None:
+        executions = executions.filter(redrive_count__gt=0) if redriven else executions.filter(redrive_count=0)
+    return executions
+
+
+def execution_history(execution: Execution, *, reverse: bool = False):
+    """An execution's history events in id order (newest first with `reverse`)."""
+    return execution.events.order_by("-event_id" if reverse else "event_id")
+
+
+def delete_state_machine(machine: StateMachine) -> None:
+    """DeleteStateMachine: gone at once when nothing runs; otherwise DELETING (no new executions) until the
+    running ones end, and then gone when its name is used again. Its executions go with it."""
+    with transaction.atomic():
+        designer_services.untag_resource(machine.arn)
+        if machine.executions.filter(status=Execution.RUNNING).exists():
+            machine.status = StateMachine.DELETING
+            machine.save(update_fields=["status", "updated_at"])
+        else:
+            _purge(machine)
+
+
+def reclaim_state_machine_name(name: str) -> None:
+    """Finish deleting a DELETING state machine of this name whose executions have all ended."""
+    machine = StateMachine.objects.filter(name=name, status=StateMachine.DELETING).first()
+    if machine is not None and not machine.executions.filter(status=Execution.RUNNING).exists():
+        with transaction.atomic():
+            _purge(machine)
+
+
+def _purge(machine: StateMachine) -> None:
+    # Revisions are protected by the executions, versions and the machine that use them: delete in that order.
+    machine.executions.all().delete()
+    machine.versions.all().delete()
+    machine.aliases.all().delete()
+    StateMachine.objects.filter(pk=machine.pk).update(revision=None)
+    machine.revisions.all().delete()
+    StateMachine.objects.filter(pk=machine.pk).delete()
+
+
+def create_activity(name: str, tags: list[dict]) -> Activity:
+    """CreateActivity: idempotent by name; the tags of a repeated request are ignored, as AWS ignores them."""
+    from executions import callbacks
+
+    existed = Activity.objects.filter(name=name).exists()
+    activity = callbacks.create_activity(name)
+    if not existed:
+        designer_services.tag_resource(activity.arn, tags)
+    return activity
+
+
+def find_activity(arn: str) -> Activity:
+    designer_services.parse_arn(arn, "activity")
+    activity = Activity.objects.filter(name=arn.rsplit(":", 1)[-1]).first()
+    if activity is None or activity.arn != arn:
+        raise errors.ActivityDoesNotExist(f"Activity Does Not Exist: '{arn}'")
+    return activity
+
+
+def delete_activity(arn: str) -> None:
+    """DeleteActivity (deleting one that does not exist succeeds, as on AWS)."""
+    try:
+        activity = find_activity(arn)
+    except errors.ActivityDoesNotExist:
+        return
+    with transaction.atomic():
+        designer_services.untag_resource(arn)
+        activity.delete()
+
+
+def find_taggable(arn: str) -> str:
+    """The ARN of an existing state machine or activity (the resources AWS tags), or ResourceNotFound."""
+    kind, _ = designer_services.parse_arn(arn, "stateMachine", "activity")
+    try:
+        if kind == "activity":
+            find_activity(arn)
+        elif designer_services.find_state_machine(arn).machine.arn != arn:
+            raise errors.StateMachineDoesNotExist(arn)  # versions and aliases carry no tags
+    except (errors.ActivityDoesNotExist, errors.StateMachineDoesNotExist):
+        raise errors.ResourceNotFound(f"Resource not found: '{arn}'") from None
+    return arn

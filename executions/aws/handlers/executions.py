@@ -1,0 +1,123 @@
+"""StartExecution, DescribeExecution, StopExecution, ListExecutions, GetExecutionHistory,
+DescribeStateMachineForExecution, RedriveExecution."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from designer import errors
+from designer import services as machines
+from executions import services as runs
+from executions.aws.dispatch import action
+from executions.aws.pagination import page
+from executions.models import Execution
+
+REDRIVE_DAYS = 14  # AWS: an execution can be redriven within 14 days of its end
+_UNSUCCESSFUL = (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED)
+
+
+@action("StartExecution")
+def start_execution(params: dict) -> dict:
+    execution = runs.start_execution_at(params["stateMachineArn"], input=params.get("input"),
+                                        name=params.get("name"), trace_header=params.get("traceHeader", ""))
+    return {"executionArn": execution.arn, "startDate": execution.start_date}
+
+
+@action("DescribeExecution")
+def describe_execution(params: dict) -> dict:
+    execution = runs.find_execution(params["executionArn"])
+    data = params.get("includedData") != "METADATA_ONLY"
+    redrivable = execution.status in _UNSUCCESSFUL and execution.stop_date is not None \
+        and execution.stop_date > timezone.now() - timedelta(days=REDRIVE_DAYS)
+    return {
+        "executionArn": execution.arn,
+        "stateMachineArn": execution.state_machine.arn,
+        "name": execution.name,
+        "status": execution.status,
+        "startDate": execution.start_date,
+        "stopDate": execution.stop_date,
+        "input": execution.input if data else None,
+        "inputDetails": {"included": data},
+        "output": execution.output if data else None,
+        "outputDetails": {"included": data} if execution.status == Execution.SUCCEEDED else None,
+        "error": execution.error,
+        "cause": execution.cause,
+        "traceHeader": execution.trace_header or None,
+        "stateMachineVersionArn": execution.version_arn or None,
+        "stateMachineAliasArn": execution.alias_arn or None,
+        "redriveCount": execution.redrive_count,
+        "redriveDate": execution.redrive_date,
+        "redriveStatus": "REDRIVABLE" if redrivable else "NOT_REDRIVABLE",
+        "redriveStatusReason": None if redrivable else f"Execution is {execution.status} and cannot be redriven",
+    }
+
+
+@action("StopExecution")
+def stop_execution(params: dict) -> dict:
+    execution = runs.stop_execution(runs.find_execution(params["executionArn"]), error=params.get("error"),
+                                    cause=params.get("cause"))
+    return {"stopDate": execution.stop_date or timezone.now()}
+
+
+@action("ListExecutions")
+def list_executions(params: dict) -> dict:
+    arn = params.get("stateMachineArn")
+    if params.get("mapRunArn") is not None:
+        raise errors.ResourceNotFound(f"Map Run does not exist: '{params['mapRunArn']}'")
+    if arn is None:
+        raise errors.ValidationException("Must provide a StateMachine ARN or a MapRun ARN")
+    redrive = params.get("redriveFilter")
+    executions = runs.list_executions(arn, status=params.get("statusFilter"),
+                                      redriven=None if redrive is None else redrive == "REDRIVEN")
+    scope = f"ListExecutions:{arn}:{params.get('statusFilter')}:{redrive}"
+    rows, token = page(executions.select_related("state_machine"), params, scope=scope, descending=True)
+    return {"executions": [_summary(execution) for execution in rows], "nextToken": token}
+
+
+def _summary(execution: Execution) -> dict:
+    return {"executionArn": execution.arn, "stateMachineArn": execution.state_machine.arn,
+            "name": execution.name, "status": execution.status, "startDate": execution.start_date,
+            "stopDate": execution.stop_date, "stateMachineVersionArn": execution.version_arn or None,
+            "stateMachineAliasArn": execution.alias_arn or None, "redriveCount": execution.redrive_count,
+            "redriveDate": execution.redrive_date}
+
+
+@action("GetExecutionHistory")
+def get_execution_history(params: dict) -> dict:
+    execution = runs.find_execution(params["executionArn"])
+    reverse = params.get("reverseOrder", False)
+    rows, token = page(runs.execution_history(execution, reverse=reverse), params, key="event_id",
+                       scope=f"GetExecutionHistory:{execution.arn}:{reverse}", descending=reverse)
+    events = [event.to_aws() for event in rows]
+    if not params.get("includeExecutionData", True):
+        events = [_without_data(event) for event in events]
+    return {"events": events, "nextToken": token}
+
+
+def _without_data(event: dict) -> dict:
+    # includeExecutionData=false: the events keep their shape, without the inputs and outputs they carried.
+    return {key: {k: v for k, v in value.items() if k not in ("input", "output")}
+            if key.endswith("EventDetails") else value for key, value in event.items()}
+
+
+@action("DescribeStateMachineForExecution")
+def describe_state_machine_for_execution(params: dict) -> dict:
+    execution = runs.find_execution(params["executionArn"])
+    machine, revision = execution.state_machine, execution.revision
+    return {
+        "stateMachineArn": machine.arn,
+        "name": machine.name,
+        "definition": None if params.get("includedData") == "METADATA_ONLY" else revision.definition,
+        "roleArn": revision.role_arn,
+        "updateDate": revision.created_at,
+        "loggingConfiguration": machines.logging_configuration(machine.logging_configuration),
+        "tracingConfiguration": machines.tracing_configuration(machine.tracing_configuration),
+        "revisionId": machines.shown_revision_id(revision),
+    }
+
+
+@action("RedriveExecution")
+def redrive_execution(params: dict) -> dict:
+    execution = runs.redrive_execution(runs.find_execution(params["executionArn"]))
+    return {"redriveDate": execution.redrive_date}
