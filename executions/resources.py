@@ -47,6 +47,10 @@ def registered(name: str) -> Callable[[Any], Any] | None:
 def invoke(execution_id: int, command: sig.InvokeTask) -> list:
     """Run the resource; the signals to deliver now (a callback task only reports that it started)."""
     info = describe(command.resource)
+    if info.resource_type == "states" and info.resource.split(".")[0] == "startExecution":
+        from executions import nested
+
+        return nested.invoke(execution_id, command, info)  # delivers its own signals, in one transaction
     started = sig.TaskStarted(command.task_id)
     try:
         result = _call(command, info)
@@ -55,6 +59,11 @@ def invoke(execution_id: int, command: sig.InvokeTask) -> list:
     if info.pattern == "CALLBACK":
         return [started]
     return [started, sig.TaskSucceeded(command.task_id, result)]
+
+
+def call(command: sig.InvokeTask) -> Any:
+    """Run a request-response resource and return its result (StatesError when it fails)."""
+    return _call(command, describe(command.resource))
 
 
 def _call(command: sig.InvokeTask, info: ResourceInfo) -> Any:
