@@ -275,8 +275,14 @@ def redrive_execution(execution: Execution) -> Execution:
 # --- The AWS API's view of executions and activities --------------------------------------------------------
 
 def find_execution(arn: str) -> Execution:
-    """The execution an ARN names, or InvalidArn / ExecutionDoesNotExist as AWS words them."""
+    """The execution an ARN names, or InvalidArn / ExecutionDoesNotExist as AWS words them.
+
+    AWS keeps no record of Express executions: DescribeExecution, GetExecutionHistory, StopExecution and the
+    others that find an execution refuse an Express ARN (InvalidArn)."""
+    from executions.express import refuse_express_arn
+
     designer_services.parse_arn(arn, "execution", "express")
+    refuse_express_arn(arn)
     execution = Execution.objects.select_related("state_machine", "revision").filter(arn=arn).first()
     if execution is None:
         raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
