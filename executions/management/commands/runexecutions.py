@@ -3,45 +3,105 @@
 It runs the database task queue (django-tasks-db's worker loop: task invocations, timers) and adds what a
 durable runtime needs on top: a heartbeat, and recovery of the jobs of workers that died mid-job (SIGKILL,
 a lost machine). Run as many as you like, on as many machines as share the database.
+
+A worker beats every `--stale-after / 3` seconds (at most every 2 s); once a worker has been silent for
+`--stale-after` seconds, the next heartbeat of any other worker puts the jobs it had claimed back in the
+queue, so the work of a killed worker resumes `--stale-after` (+ one beat) after its last heartbeat.
 """
+from __future__ import annotations
+
+import logging
 import os
 import socket
 import threading
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
+from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 from django_tasks_db.models import DBTaskResult
-from django.tasks.base import TaskResultStatus
 
 from executions.models import Worker
 
 HEARTBEAT_SECONDS = 2.0
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Recovery:
+    """What one recovery pass did: the jobs put back in the queue and whose they were."""
+
+    jobs: int = 0
+    workers: list[str] = field(default_factory=list)
+    silent_seconds: float = 0.0  # how long the longest-silent of those workers had not beaten
+
+    def describe(self) -> str:
+        return (f"{timezone.now().isoformat()} recovered {self.jobs} job(s) of stopped worker(s) "
+                f"{', '.join(self.workers) or '(unregistered)'} (silent for {self.silent_seconds:.1f} s)")
+
+
+def recover(stale_after: float) -> Recovery:
+    """Put back in the queue the jobs claimed by workers silent for `stale_after` seconds.
+
+    A job counts as orphaned when the last worker that claimed it is registered but silent, or is not
+    registered at all and claimed it more than `stale_after` seconds ago (a worker declared dead, then
+    killed before its next heartbeat registered it again). A silent worker on this host whose process still
+    runs is not dead, only held up (on SQLite its heartbeat's write can wait a long time behind busy
+    workers), for up to ten times `stale_after`. A recovered job runs again from its start: the engine
+    ignores outcomes it no longer awaits, so a job whose outcome was already committed changes nothing,
+    and a task whose outcome was not committed is called again (AWS's at-least-once rule for task
+    invocations)."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=stale_after)
+    patience = now - timedelta(seconds=10 * stale_after)
+    here = socket.gethostname()[:255]
+    workers = list(Worker.objects.values_list("worker_id", "host", "pid", "last_seen"))
+    seen = {worker: last for worker, _, _, last in workers}
+    live_pids = {pid for _, host, pid, last in workers if host == here and last >= cutoff}
+    dead = {worker: last for worker, host, pid, last in workers if last < cutoff and not (
+        last >= patience and host == here and pid not in live_pids and _runs_worker(pid))}
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids", "started_at")
+    orphans, owners = [], set()
+    for job in running:
+        owner = job.worker_ids[-1] if job.worker_ids else None
+        if owner in dead or (owner not in seen and job.started_at is not None and job.started_at < cutoff):
+            orphans.append(job.id)
+            owners.add(owner)
+    result = Recovery()
+    if orphans:
+        # Only jobs still RUNNING: one that finished meanwhile keeps its result.
+        result.jobs = DBTaskResult.objects.filter(id__in=orphans, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None)
+        result.workers = sorted(str(owner) for owner in owners if owner in dead)
+        result.silent_seconds = max(((now - dead[o]).total_seconds() for o in owners if o in dead), default=0.0)
+    if dead:
+        Worker.objects.filter(worker_id__in=list(dead), last_seen__lt=cutoff).delete()
+    return result
+
+
+def _runs_worker(pid: int) -> bool:
+    """Whether process `pid` of this host is (still) an execution worker. A killed one is gone, or a zombie
+    with an empty command line; without /proc there is no telling, and the heartbeat alone decides."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"runexecutions" in cmdline.read()
+    except OSError:
+        return False
 
 
 def recover_stale_jobs(stale_after: float) -> int:
-    """Put back in the queue the jobs claimed by workers silent for `stale_after` seconds; return how many.
-
-    A recovered job runs again from its start: the engine ignores outcomes it no longer awaits, so a job
-    whose outcome was already committed changes nothing (and a task's resource may be called twice: the
-    at-least-once rule AWS states for task invocations)."""
-    cutoff = timezone.now() - timedelta(seconds=stale_after)
-    dead = set(Worker.objects.filter(last_seen__lt=cutoff).values_list("worker_id", flat=True))
-    if not dead:
-        return 0
-    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids")
-    orphans = [job.id for job in running if job.worker_ids and job.worker_ids[-1] in dead]
-    recovered = DBTaskResult.objects.filter(id__in=orphans, status=TaskResultStatus.RUNNING).update(
-        status=TaskResultStatus.READY, started_at=None)
-    Worker.objects.filter(worker_id__in=dead, last_seen__lt=cutoff).delete()
-    return recovered
+    """Recover the jobs of workers silent for `stale_after` seconds (see `recover`); return how many."""
+    return recover(stale_after).jobs
 
 
 class Command(BaseCommand):
     help = "Run the execution worker: task invocations and timers, with heartbeats and crash recovery."
+    # A worker restarted by a supervisor should be back at work at once; the server runs the checks.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.1, help="seconds between polls when idle")
@@ -53,11 +113,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, batch, max_tasks, worker_id, stale_after, **options):
         worker_id = worker_id or f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        Worker.objects.update_or_create(worker_id=worker_id, defaults={
-            "host": socket.gethostname()[:255], "pid": os.getpid(), "last_seen": timezone.now()})
-        recovered = recover_stale_jobs(stale_after)
-        if recovered:
-            self.stderr.write(f"recovered {recovered} job(s) of stopped workers")
+        self._register(worker_id)
+        self._recover(stale_after)
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(worker_id, stale_after, stop), daemon=True)
         beat.start()
@@ -72,11 +129,31 @@ class Command(BaseCommand):
             beat.join(timeout=5)
             Worker.objects.filter(worker_id=worker_id).delete()
 
+    @staticmethod
+    def _register(worker_id: str) -> None:
+        Worker.objects.update_or_create(worker_id=worker_id, defaults={
+            "host": socket.gethostname()[:255], "pid": os.getpid(), "last_seen": timezone.now()})
+
+    def _recover(self, stale_after: float) -> None:
+        recovery = recover(stale_after)
+        if recovery.jobs:
+            self.stderr.write(recovery.describe())
+
     def _heartbeat(self, worker_id: str, stale_after: float, stop: threading.Event) -> None:
+        # Beat well inside the stale window, so a live worker is never taken for a dead one.
+        period = min(HEARTBEAT_SECONDS, stale_after / 3)
         try:
-            while not stop.wait(HEARTBEAT_SECONDS):
-                close_old_connections()
-                Worker.objects.filter(worker_id=worker_id).update(last_seen=timezone.now())
-                recover_stale_jobs(stale_after)
+            while not stop.wait(period):
+                try:
+                    close_old_connections()
+                    if not Worker.objects.filter(worker_id=worker_id).update(last_seen=timezone.now()):
+                        # Taken for dead (it could not beat for a while) and removed: its jobs were put back
+                        # in the queue; register again so that what it claims from now on is recoverable.
+                        logger.warning("worker %s was taken for stopped; registering again", worker_id)
+                        self._register(worker_id)
+                    self._recover(stale_after)
+                except Exception:  # noqa: BLE001 -- a missed beat must not end the heartbeat for good
+                    logger.exception("worker %s: heartbeat failed", worker_id)
+                    connection.close()
         finally:
             connection.close()
