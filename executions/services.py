@@ -119,8 +119,10 @@ def deliver(execution_id: int, incoming: list) -> None:
     for _ in range(_CONFLICT_RETRIES):
         try:
             with transaction.atomic():
-                execution = (Execution.objects.select_for_update().select_related("revision", "state_machine")
-                             .get(pk=execution_id))
+                # Only the execution's row: a bare FOR UPDATE would lock the joined state machine and revision
+                # rows too, so every step of every execution of a machine would queue behind one another.
+                execution = (Execution.objects.select_for_update(of=("self",))
+                             .select_related("revision", "state_machine").get(pk=execution_id))
                 if execution.status != Execution.RUNNING:
                     return  # late outcomes of a finished execution are dropped, as stale ones are
                 state = RunState.from_json(execution.run_state)
@@ -248,8 +250,8 @@ def redrive_execution(execution: Execution) -> Execution:
 
     now = timezone.now()
     with transaction.atomic():
-        execution = (Execution.objects.select_for_update().select_related("revision", "state_machine")
-                     .get(pk=execution.pk))
+        execution = (Execution.objects.select_for_update(of=("self",))
+                     .select_related("revision", "state_machine").get(pk=execution.pk))
         if execution.state_machine.type == StateMachine.EXPRESS:
             raise errors.ExecutionNotRedrivable("Express executions cannot be redriven")
         if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):

@@ -3,6 +3,9 @@
 A job that fails is not retried by the queue, and a lost job would leave its execution waiting forever, so
 these jobs retry transient database errors themselves and, when that is not enough, queue themselves again.
 Every job is safe to run twice: the engine drops an outcome for a task or timer that is no longer awaited.
+A task's resource is called once per job run: retries redeliver its outcome, never call it again, and a job
+run again after its worker died (recovered by `runexecutions`) calls it only if the outcome is still awaited,
+so the only repeated calls are those whose worker died between calling and committing (at-least-once).
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import time
 from datetime import timedelta
 
 from django.db import OperationalError, close_old_connections
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import timezone
 
 from executions.engine import signals as sig
@@ -31,23 +34,51 @@ def _with_retries(job, execution_id: int, *args) -> None:
             close_old_connections()
             time.sleep(0.05 * 2 ** attempt)
     # Still failing: try again a little later rather than lose the work.
-    retry = {"_invoke": invoke_task, "_fire": fire_timer, "_fail": fail_task}[job.__name__]
+    retry = {"_invoke": invoke_task, "_fire": fire_timer, "_fail": fail_task,
+             "_deliver": deliver_outcome}[job.__name__]
     retry.using(run_after=timezone.now() + timedelta(seconds=5)).enqueue(execution_id, *args)
 
 
-@task()
-def invoke_task(execution_id: int, command: dict) -> None:
+@task(takes_context=True)
+def invoke_task(context: TaskContext, execution_id: int, command: dict) -> None:
     """Run a Task state's resource (outside any transaction) and deliver its outcome."""
+    if context.attempt > 1 and not _awaited(execution_id, command["task_id"]):
+        return  # run again after a crash, but the outcome of the first run was committed: do not call twice
     _with_retries(_invoke, execution_id, command)
 
 
+def _awaited(execution_id: int, task_id: str) -> bool:
+    from executions.models import Execution
+
+    try:
+        return Execution.objects.filter(pk=execution_id, status=Execution.RUNNING,
+                                        run_state__waiting__has_key=task_id).exists()
+    except OperationalError:
+        return True  # cannot tell: call again rather than lose the task (at-least-once)
+
+
 def _invoke(execution_id: int, command: dict) -> None:
-    from executions import resources, services
+    from executions import resources
 
     invoke = sig.InvokeTask(**{key: value for key, value in command.items() if key != "kind"})
     outcome = resources.invoke(execution_id, invoke)
     if outcome:
-        services.deliver(execution_id, outcome)
+        # Retried on its own (and queued as deliver_outcome if need be): a busy database must not make the
+        # resource run again.
+        _with_retries(_deliver, execution_id, [signal.to_dict() for signal in outcome])
+
+
+@task()
+def deliver_outcome(execution_id: int, signals: list[dict]) -> None:
+    """Deliver a task's outcome that could not be committed when it came (the resource is not called again)."""
+    _with_retries(_deliver, execution_id, signals)
+
+
+def _deliver(execution_id: int, signals: list[dict]) -> None:
+    from executions import services
+
+    services.deliver(execution_id, [getattr(sig, data["kind"])(**{k: v for k, v in data.items() if k != "kind"})
+                                    for data in signals])
 
 
 @task()
