@@ -71,7 +71,8 @@ def definition_problem(definition: dict) -> str | None:
         info = describe_resource(resource)
         if info.family == "Activity":
             return f"Express state machine does not support Activity ARN at {path}/Resource"
-        suffix = {"SYNC": ".sync", "SYNC2": ".sync:2", "CALLBACK": ".waitForTaskToken"}.get(info.pattern)
+        # AWS names `.sync:2` '.sync' in this message.
+        suffix = {"SYNC": ".sync", "SYNC2": ".sync", "CALLBACK": ".waitForTaskToken"}.get(info.pattern)
         if suffix is not None:
             return f"Express state machine does not support '{suffix}' service integration at {path}/Resource"
     return None
@@ -144,6 +145,19 @@ class Clock:
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+
+def start_sync_execution_at(arn: str, *, input: str | None = None, name: str | None = None,
+                            trace_header: str = "") -> SyncExecution:
+    """StartSyncExecution by ARN (machine, version or alias; `#<test case>` for mocks, as StartExecution)."""
+    from designer.services import find_state_machine, route_alias
+    from executions.mocks_server import split_test_case
+
+    arn, test_case = split_test_case(arn)
+    target = find_state_machine(arn)
+    version = route_alias(target.alias) if target.alias is not None else target.version
+    return start_sync_execution(target.machine, input=input, name=name, version=version, alias=target.alias,
+                                trace_header=trace_header, test_case=test_case)
 
 
 def start_sync_execution(machine: StateMachine, *, input: str | None = None, name: str | None = None,

@@ -34,6 +34,15 @@ def config_path() -> str | None:
             or os.environ.get("SFN_MOCK_CONFIG") or None)
 
 
+def split_test_case(arn: str) -> tuple[str, str]:
+    """`<state machine arn>#<test case>` (Step Functions Local's way to name a test case) -> (arn, test case);
+    an ARN without `#` has no test case ("")."""
+    if isinstance(arn, str) and "#" in arn:
+        arn, _, test_case = arn.partition("#")
+        return arn, test_case
+    return arn, ""
+
+
 def load_config() -> MockConfig:
     """The parsed mock configuration (cached until the file changes); MockConfigError if unusable."""
     path = config_path()

@@ -52,8 +52,8 @@ def invoke(execution_id: int, command: sig.InvokeTask, info: ResourceInfo) -> li
     from executions import services
 
     with transaction.atomic():
-        parent = (Execution.objects.select_for_update().select_related("state_machine")
-                  .filter(pk=execution_id).first())
+        # Locks the parent's row (PostgreSQL), so a second run of this job waits and then sees the child.
+        parent = Execution.objects.select_for_update(of=("self",)).filter(pk=execution_id).first()
         if parent is None or parent.status != Execution.RUNNING:
             return []
         if Execution.objects.filter(parent=parent, parent_task_id=command.task_id).exists():

@@ -294,13 +294,17 @@ def find_execution(arn: str) -> Execution:
 def start_execution_at(arn: str, *, input: str | None = None, name: str | None = None,
                        trace_header: str = "") -> Execution:
     """StartExecution by ARN: a state machine runs its current revision, a version ARN that version, and an
-    alias ARN the version its routing weights pick for this execution."""
+    alias ARN the version its routing weights pick for this execution. `<arn>#<test case>` runs under that
+    test case of the mock configuration, as in AWS Step Functions Local."""
+    from executions.mocks_server import split_test_case
+
+    arn, test_case = split_test_case(arn)
     target = designer_services.find_state_machine(arn)
     version = target.version
     if target.alias is not None:
         version = designer_services.route_alias(target.alias)
     return start_execution(target.machine, input=input, name=name, version=version, alias=target.alias,
-                           trace_header=trace_header)
+                           trace_header=trace_header, test_case=test_case)
 
 
 def list_executions(arn: str, *, status: str | None = None, redriven: bool | None = None):

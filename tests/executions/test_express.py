@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 
 from designer import errors
+from designer.models import StateMachineVersion
 from designer.services import update_state_machine
 from executions import express, resources, services
 from executions.models import Execution, ExecutionEvent
+from tests.executions.aws_helpers import sfn  # noqa: F401  (fixture)
 from tests.executions.runtime import drain, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -143,7 +145,7 @@ def test_sync_execution_can_start_a_standard_child_request_response():
 
 @pytest.mark.parametrize("resource, message", [
     ("arn:aws:states:::states:startExecution.sync", "does not support '.sync' service integration"),
-    ("arn:aws:states:::states:startExecution.sync:2", "does not support '.sync:2' service integration"),
+    ("arn:aws:states:::states:startExecution.sync:2", "does not support '.sync' service integration"),
     ("arn:aws:states:::lambda:invoke.waitForTaskToken", "does not support '.waitForTaskToken' service integration"),
     ("arn:aws:states:us-east-1:123456789012:activity:work", "does not support Activity ARN"),
 ])
@@ -261,3 +263,28 @@ def test_standard_names_are_unique_but_a_running_duplicate_start_is_idempotent()
     services.stop_execution(first)
     with pytest.raises(errors.ExecutionAlreadyExists):  # closed: the name stays taken
         services.start_execution(machine, input='{"a": 1}', name="once")
+
+
+def test_start_sync_execution_at_takes_version_arns_and_test_cases(tmp_path, settings):
+    machine = express_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "v1", "End": True}}})
+    StateMachineVersion.objects.create(state_machine=machine, number=1, revision=machine.revision)
+    update_state_machine(machine, definition=json.dumps(DOUBLE))
+    assert express.start_sync_execution_at(machine.arn + ":1").output == '"v1"'
+    path = tmp_path / "mocks.json"
+    path.write_text(json.dumps({"StateMachines": {"Fast": {"TestCases": {"Mocked": {"Double": "Seven"}}}},
+                                "MockedResponses": {"Seven": {"0": {"Return": 7}}}}))
+    settings.FLOWDECK_MOCK_CONFIG = str(path)
+    assert express.start_sync_execution_at(machine.arn + "#Mocked", input='{"n": 1}').output == "7"
+    with pytest.raises(errors.StateMachineDoesNotExist):
+        express.start_sync_execution_at(machine.arn + "Nope")
+
+
+def test_boto3_cannot_describe_an_express_execution(sfn):
+    machine = express_machine({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}})
+    arn = sfn.start_execution(stateMachineArn=machine.arn)["executionArn"]
+    assert ":express:" in arn
+    for call in (sfn.describe_execution, sfn.get_execution_history, sfn.stop_execution):
+        with pytest.raises(sfn.exceptions.InvalidArn, match="Resource type not valid in this context: express"):
+            call(executionArn=arn)
+    with pytest.raises(sfn.exceptions.StateMachineTypeNotSupported):
+        sfn.list_executions(stateMachineArn=machine.arn)

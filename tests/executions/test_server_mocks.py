@@ -7,6 +7,7 @@ import pytest
 from designer import errors
 from executions import mocks_server, resources, services
 from executions.models import ActivityTask, Execution, TaskToken
+from tests.executions.aws_helpers import sfn  # noqa: F401  (fixture)
 from tests.executions.runtime import drain, history, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -195,3 +196,20 @@ def test_a_changed_file_is_read_again(mock_file):
     os.utime(mock_file, (1, 1))  # a different mtime even within the same clock tick
     execution = finished(services.start_execution(machine, input="{}", test_case="HappyPath", name="after"))
     assert json.loads(execution.output)["charge"] == {"charged": "changed"}
+
+
+def test_an_arn_with_a_test_case_starts_a_mocked_execution_through_the_aws_endpoint(sfn):
+    orders()
+    started = sfn.start_execution(stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:Orders"
+                                                  "#HappyPath", input="{}", name="mocked")
+    drain()
+    described = sfn.describe_execution(executionArn=started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"])["charge"] == {"charged": True}
+    with pytest.raises(sfn.exceptions.ValidationException, match="NoSuchCase"):
+        sfn.start_execution(stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:Orders#NoSuchCase")
+
+
+def test_split_test_case():
+    assert mocks_server.split_test_case("arn:x:stateMachine:M#Case") == ("arn:x:stateMachine:M", "Case")
+    assert mocks_server.split_test_case("arn:x:stateMachine:M") == ("arn:x:stateMachine:M", "")
