@@ -64,6 +64,8 @@ def invoke(execution_id: int, command: sig.InvokeTask, info: ResourceInfo) -> li
         except StatesError as exc:
             signals: list = [started, sig.TaskFailed(command.task_id, exc.error, exc.cause)]
         else:
+            if child.parent_task_id != command.task_id and info.pattern in WAITING_PATTERNS:
+                _adopt(child, parent, command.task_id, info.pattern)
             answer = start_answer(child)
             if info.pattern == "REQUEST_RESPONSE":
                 signals = [started, sig.TaskSucceeded(command.task_id, answer)]
@@ -71,6 +73,14 @@ def invoke(execution_id: int, command: sig.InvokeTask, info: ResourceInfo) -> li
                 signals = [started, sig.TaskSubmitted(command.task_id, answer)]
         services.deliver(parent.pk, signals)
     return []
+
+
+def _adopt(child: Execution, parent: Execution, task_id: str, pattern: str) -> None:
+    # AWS: StartExecution with the name and input of a running execution returns that execution; a `.sync`
+    # task then waits for it. It reports to this task unless another task already waits for it.
+    if child.parent_pattern in WAITING_PATTERNS and child.parent_task_id:
+        return
+    Execution.objects.filter(pk=child.pk).update(parent=parent, parent_task_id=task_id, parent_pattern=pattern)
 
 
 def start_child(command: sig.InvokeTask, info: ResourceInfo, *, parent: Execution | None) -> Execution:

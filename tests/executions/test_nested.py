@@ -263,3 +263,14 @@ def test_sdk_error_names_follow_the_java_exception_classes():
     assert nested.sdk_error(errors.ExecutionAlreadyExists("x")).error == "StepFunctions.ExecutionAlreadyExistsException"
     assert nested.sdk_error(errors.ValidationException("x")).error == "StepFunctions.ValidationException"
     assert isinstance(nested.sdk_error(errors.InvalidArn("x")), StatesError)
+
+
+def test_a_sync_task_that_starts_a_running_execution_again_waits_for_it():
+    machine = child({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}})
+    running = services.start_execution(machine, input='{"n": 1}', name="shared")
+    # The same name and input text while it runs: the same execution (AWS: StartExecution is idempotent).
+    execution = run(parent(".sync:2", {"StateMachineArn": CHILD_ARN, "Name": "shared", "Input": '{"n": 1}'}))
+    assert execution.status == "RUNNING" and list(execution.children.all()) == [running]
+    drain(jump_timers=1)
+    execution.refresh_from_db()
+    assert execution.status == "SUCCEEDED" and json.loads(execution.output)["ExecutionArn"] == running.arn
