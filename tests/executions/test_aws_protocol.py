@@ -63,7 +63,8 @@ def validation_message(action: str, body) -> str:
      "ValidationException: 1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy "
      "constraint: Member must have length greater than or equal to 1"),
     # Wrong JSON types are the protocol's SerializationException, as on AWS.
-    ("ListStateMachines", {"maxResults": "10"}, "SerializationException: STRING_VALUE can not be converted to an Integer"),
+    ("ListStateMachines", {"maxResults": "10"},
+     "SerializationException: STRING_VALUE can not be converted to an Integer"),
     ("StartExecution", {"stateMachineArn": 7}, "SerializationException: NUMBER_VALUE can not be converted to a String"),
     ("StartExecution", {"stateMachineArn": "a", "input": {"a": 1}},
      "SerializationException: Start of structure or map found where not expected."),
