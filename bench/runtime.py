@@ -24,7 +24,7 @@ import signal
 import sys
 import time
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ class Sizes:
     moto_latency: int
 
 
-FULL = Sizes(1000, 100, 10_000, 4_000, 200, 30)
+FULL = Sizes(500, 50, 10_000, 4_000, 100, 20)
 QUICK = Sizes(20, 5, 200, 100, 10, 3)
 
 
@@ -110,15 +110,18 @@ def _create_machines(client, *, moto: bool = False) -> dict[str, str]:
 def _throughput(url: str, client, machine_arn: str, count: int, tag: str, *, ours: OurStack | None = None,
                 usage: dict | None = None) -> Measure:
     counters = ours is not None and ours.database.kind == "postgres"
+    # A backend that stays connected and idle reports its counters up to 10 s late (PostgreSQL 15).
+    settle = COUNTER_SETTLE_SECONDS if ours is None or "persistent" not in ours.env.get(
+        "FLOWDECK_BENCH_WHAT_IF", "") else 11.0
     if counters:
-        time.sleep(COUNTER_SETTLE_SECONDS)
+        time.sleep(settle)
         database_before = postgres_counters(ours.database)
     before = _cpu_snapshot(ours) if ours is not None else None
     run = wl.throughput(url, machine_arn, count, tag=tag)
     if before is not None and usage is not None:
         usage.update(_cpu_delta(before, _cpu_snapshot(ours)))
         if counters and run.succeeded:
-            time.sleep(COUNTER_SETTLE_SECONDS)
+            time.sleep(settle)
             after = postgres_counters(ours.database)
             # Per execution; the ListExecutions polls of the harness are in there too (a few per second).
             usage["database_per_execution"] = {key: (after[key] - database_before[key]) / run.started
@@ -207,7 +210,7 @@ def run_setup(key: str, sizes: Sizes, rows: set[str], args: argparse.Namespace,
     kind, workers = SETUPS[key]
     results: list[tuple[str, Measure, dict | None]] = []
     with ExitStack() as stack:
-        ours = start_our_stack(kind, workers, stack, worker_interval=args.worker_interval)
+        ours = start_our_stack(kind, workers, stack, worker_interval=args.worker_interval, what_if=args.what_if)
         client = wl.make_client(ours.url)
         machines = _create_machines(client)
         # Warm up: lazy imports, compiled-definition caches, the first connections of every process.
@@ -270,27 +273,33 @@ def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict:
 
 
 def _profile(ours: OurStack, machines: dict[str, str], sizes: Sizes, top: int) -> dict:
-    """Run (a) again with py-spy on Daphne and the first worker, then (c) with py-spy on Daphne."""
+    """Run rows again with py-spy attached: (a) on Daphne and the first worker, (a') and (c') on Daphne."""
     from bench import runtime_profile as rp
 
+    daphne, worker = ours.daphne.pid, ours.worker_processes[0].pid
+    plans = [
+        ("a", [("Daphne (web server)", daphne), ("worker", worker)],
+         lambda: wl.throughput(ours.url, machines["tasks"], sizes.throughput, tag="profile-a")),
+        ("a'", [("Daphne (web server)", daphne)],
+         lambda: wl.throughput(ours.url, machines["pass"], sizes.throughput, tag="profile-ap")),
+        ("c'", [("Daphne (web server)", daphne)],
+         lambda: wl.run_async(ours.url, machines["map-standard"], wl.map_input(sizes.standard_map_items),
+                              name="profile-cs")),
+    ]
     texts = []
-    recordings = [rp.start_recording("Daphne (web server) during (a)", ours.daphne.pid, ours.workdir / "daphne-a.txt"),
-                  rp.start_recording("worker during (a)", ours.worker_processes[0].pid, ours.workdir / "worker-a.txt")]
-    began = time.monotonic()
-    try:
-        wl.throughput(ours.url, machines["tasks"], sizes.throughput, tag="profile-a")
-    finally:
-        for recording in recordings:
-            rp.stop_recording(recording)
-    seconds = time.monotonic() - began
-    texts += [rp.format_summary(rp.summarise(recording, top), seconds) for recording in recordings]
-    recording = rp.start_recording("Daphne (web server) during (c)", ours.daphne.pid, ours.workdir / "daphne-c.txt")
-    began = time.monotonic()
-    try:
-        wl.run_sync(ours.url, machines["map-express"], wl.map_input(sizes.map_items), name="profile-c")
-    finally:
-        rp.stop_recording(recording)
-    texts.append(rp.format_summary(rp.summarise(recording, top), time.monotonic() - began))
+    for row, targets, work in plans:
+        recordings = [rp.start_recording(f"({row}) {label}", pid, ours.workdir / f"profile-{index}-{pid}.txt")
+                      for index, (label, pid) in enumerate(targets)]
+        began = time.monotonic()
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 -- the other profiles are still worth having
+            texts.append(f"#### ({row}): {type(exc).__name__}: {str(exc)[:200]}\n")
+        finally:
+            for recording in recordings:
+                rp.stop_recording(recording)
+        seconds = time.monotonic() - began
+        texts += [rp.format_summary(rp.summarise(recording, top), seconds) for recording in recordings]
     return {"text": "\n".join(texts)}
 
 
@@ -309,11 +318,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-moto", action="store_true", help="run our side only")
     parser.add_argument("--worker-interval", type=float, default=None,
                         help="runexecutions --interval (idle poll seconds; default: the command's own, 0.1)")
+    parser.add_argument("--executions", type=int, help="executions of (a) and (a') (default 500, quick 20)")
+    parser.add_argument("--what-if", default="", metavar="CHANGE,...",
+                        help="run our side with changed settings to measure a fix (bench/runtime_whatif.py): "
+                             "persistent-connections, no-whitenoise, async-commit")
     parser.add_argument("--profile", nargs="?", const=20, type=int, metavar="TOP",
                         help="after the rows, py-spy Daphne and a worker on --profile-setup; print TOP functions")
     parser.add_argument("--profile-setup", default="postgres-1", choices=list(SETUPS))
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    if args.executions:
+        sizes = replace(sizes, throughput=args.executions)
     setups = [key.strip() for key in args.setups.split(",") if key.strip()]
     rows = {key.strip().replace("ap", "a'").replace("cs", "c'") for key in args.rows.split(",") if key.strip()}
     unknown = [key for key in setups if key not in SETUPS] + sorted(rows - {"a", "a'", "b", "c", "c'"})
@@ -338,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 -- the other setups still run
             measured = [(row, Measure(na=f"error: {type(exc).__name__}: {str(exc)[:300]}"), None) for row in sorted(rows)]
         for row, measure, usage in measured:
-            results.append(Row(row, key, LABELS[key], measure, moto.get(row) or Measure(na=moto_error or "not run")))
+            label = LABELS[key] + (f" (what-if: {args.what_if})" if args.what_if else "")
+            results.append(Row(row, key, label, measure, moto.get(row) or Measure(na=moto_error or "not run")))
             if usage:
                 cpu[f"{row} {key}"] = usage
     results.sort(key=lambda r: (["a", "a'", "b", "c", "c'"].index(r.key), setups.index(r.setup)))

@@ -200,8 +200,10 @@ def _spawn(args: list[str], env: dict, log: Path, stack: ExitStack) -> subproces
 
 
 def start_our_stack(kind: str, workers: int, stack: ExitStack, *, worker_interval: float | None = None,
-                    functions: str = "bench.runtime_functions") -> OurStack:
-    """Create the database, migrate it, start Daphne and the workers; everything stops with `stack`."""
+                    functions: str = "bench.runtime_functions", what_if: str = "") -> OurStack:
+    """Create the database, migrate it, start Daphne and the workers; everything stops with `stack`.
+
+    `what_if` (comma-separated, see bench/runtime_whatif.py) runs every process with changed settings."""
     workdir = Path(tempfile.mkdtemp(prefix=f"flowdeck-bench-{kind}-"))
     stack.callback(shutil.rmtree, workdir, True)
     database = create_database(kind, workdir, stack)
@@ -209,6 +211,8 @@ def start_our_stack(kind: str, workers: int, stack: ExitStack, *, worker_interva
     env.update(FLOWDECK_DATABASE_URL=database.url, FLOWDECK_VAR_DIR=str(workdir), FLOWDECK_FUNCTIONS=functions,
                FLOWDECK_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="designer.settings", PYTHONPATH=str(ROOT),
                PYTHONUNBUFFERED="1")
+    if what_if:
+        env.update(DJANGO_SETTINGS_MODULE="bench.runtime_whatif", FLOWDECK_BENCH_WHAT_IF=what_if)
     migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=300)
     if migrate.returncode != 0:
