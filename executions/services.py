@@ -138,8 +138,6 @@ def deliver(execution_id: int, incoming: list) -> None:
 def record_step(execution: Execution, step) -> None:
     """Append the step's events, store the run state, queue the commands: call inside a transaction."""
     state = step.state
-    if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
-        ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
     done = state.status != RUNNING
     changes = {
         "run_state": state.to_json(),
@@ -152,8 +150,12 @@ def record_step(execution: Execution, step) -> None:
         changes.update(stop_date=timezone.now(), error=state.error, cause=state.cause,
                        output=json.dumps(state.output, separators=(",", ":"), ensure_ascii=False)
                        if state.status == Execution.SUCCEEDED else None)
+    # The guarded update comes first: a step that lost the race stops here, before its events could collide
+    # with the winner's (unique event ids), which would fail the job instead of retrying the step.
     if Execution.objects.filter(pk=execution.pk, step=execution.step).update(**changes) != 1:
         raise StepConflict(execution.arn)
+    if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
+        ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
     execution.step += 1
     execution.event_count += len(step.events)
     for name, value in changes.items():
