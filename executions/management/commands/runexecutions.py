@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import sys
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -121,13 +123,33 @@ class Command(BaseCommand):
         queue = QueueWorker(queue_names=["*"], interval=interval, batch=batch, backend_name="default",
                             startup_delay=not batch, max_tasks=max_tasks, worker_id=worker_id,
                             excluded_queue_names=[])
-        queue.configure_signals()
+        previous = self._configure_signals(queue)
         try:
             queue.run()
         finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             stop.set()
             beat.join(timeout=5)
             Worker.objects.filter(worker_id=worker_id).delete()
+
+    @staticmethod
+    def _configure_signals(queue: QueueWorker) -> dict:
+        """SIGTERM / SIGINT: finish the job at hand, then stop at the top of the loop; a second one stops at once.
+
+        (The queue's own handler exits on the spot when no job runs, which can be in the middle of claiming
+        one: inside BEGIN on SQLite, leaving the connection unusable for the worker's farewell.)"""
+        def stop(signum, frame):
+            if not queue.running:
+                sys.exit(1)
+            logger.warning("received %s: stopping after the current job", signal.strsignal(signum))
+            queue.running = False
+
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        names = ("SIGINT", "SIGTERM", "SIGQUIT")
+        return {signum: signal.signal(signum, stop) for signum in
+                (getattr(signal, name) for name in names if hasattr(signal, name))}
 
     @staticmethod
     def _register(worker_id: str) -> None:
