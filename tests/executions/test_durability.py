@@ -18,13 +18,18 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from designer.services import compiled_machine
 from executions import services
+from executions.engine import signals as sig
+from executions.engine.interpreter import advance
+from executions.engine.runstate import RunState
 from executions.management.commands.runexecutions import recover
-from executions.models import Worker
+from executions.models import Execution, Worker
 from tests.executions import durability_driver as machines
 from tests.executions import durability_functions  # noqa: F401 -- registers the dur_* functions here too
 from tests.executions.durability_harness import (
@@ -265,3 +270,23 @@ def test_a_job_claimed_by_an_unregistered_worker_is_recovered_once_it_is_stale()
     # A registered worker that beats keeps its jobs however long they run.
     DBTaskResult.objects.filter(pk=job.pk).update(status=TaskResultStatus.RUNNING, worker_ids=["alive"])
     assert recover(stale_after=1).jobs == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_that_lost_the_race_is_refused_before_it_writes_anything():
+    # Two workers read the same state (as they could if nothing locked the row); the second to commit must get
+    # StepConflict (and retry from the new state), not a unique-key failure on the event ids it shares.
+    execution = services.start_execution(_one_call_machine(), input='{"n": 1}')
+    stale = Execution.objects.select_related("revision").get(pk=execution.pk)
+    (task_id,) = [key for key in stale.run_state["waiting"] if key.startswith("task-")]
+    outcome = [sig.TaskStarted(task_id), sig.TaskSucceeded(task_id, 2)]
+    late = advance(compiled_machine(stale.revision), RunState.from_json(stale.run_state), outcome,
+                   now=timezone.now(), token_factory=services.new_token)
+    services.deliver(execution.pk, outcome)  # the other worker commits first
+    won = history(execution)
+    with pytest.raises(services.StepConflict), transaction.atomic():
+        services.record_step(stale, late)
+    assert history(execution) == won and won[-1] == "ExecutionSucceeded"
+    # Delivered again (the losing worker's job run once more): the outcome is stale and changes nothing.
+    services.deliver(execution.pk, outcome)
+    assert history(execution) == won
