@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 def pytest_configure(config: pytest.Config) -> None:
     # WhiteNoise warns on every request that STATIC_ROOT is missing; tests never run collectstatic.
-    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base")
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
 @pytest.fixture
