@@ -152,8 +152,9 @@ def goals(rows: list[Row]) -> list[str]:
         worst = min(ratios, key=lambda row: row.ratio or 0.0)
         lines.append(f"Goal >= {GOAL_RATIO:.0f}x moto's transitions/s: met on {len(met)} of {len(ratios)} throughput "
                      f"rows (lowest {worst.ratio:.1f}x: ({worst.key}) {worst.label}).")
-    lines.append("Throughput: first StartExecution to the last stopDate. Latency: StartExecution to stopDate, one "
-                 "execution at a time. Every execution's history is persisted and checked (see bench/README.md).")
+    lines.append("Throughput: first StartExecution until none is RUNNING (seen through the API). Latency: "
+                 "StartExecution to stopDate, one execution at a time. Every history event of (a), (a') and (c') "
+                 "is persisted and checked in the database (see bench/README.md).")
     return lines
 
 
