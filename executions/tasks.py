@@ -42,17 +42,27 @@ def _with_retries(job, execution_id: int, *args) -> None:
 @task(takes_context=True)
 def invoke_task(context: TaskContext, execution_id: int, command: dict) -> None:
     """Run a Task state's resource (outside any transaction) and deliver its outcome."""
-    if context.attempt > 1 and not _awaited(execution_id, command["task_id"]):
-        return  # run again after a crash, but the outcome of the first run was committed: do not call twice
+    if context.attempt > 1 and not _not_started(execution_id, command["task_id"]):
+        return  # run again after a crash, but the first run's outcome was committed: do not call twice
     _with_retries(_invoke, execution_id, command)
 
 
-def _awaited(execution_id: int, task_id: str) -> bool:
-    from executions.models import Execution
+def _not_started(execution_id: int, task_id: str) -> bool:
+    """Whether the task is still awaited and nothing of its run was committed: its frame's last event is still
+    the *Scheduled one (a callback or .sync task whose Started was committed waits for its answer instead)."""
+    from executions.models import Execution, ExecutionEvent
 
     try:
-        return Execution.objects.filter(pk=execution_id, status=Execution.RUNNING,
-                                        run_state__waiting__has_key=task_id).exists()
+        run_state = (Execution.objects.filter(pk=execution_id, status=Execution.RUNNING)
+                     .values_list("run_state", flat=True).first())
+        frame_id = (run_state or {}).get("waiting", {}).get(task_id)
+        if frame_id is None:
+            return False
+        frame = next((f for f in run_state["frames"] if f["id"] == frame_id), None)
+        event_id = frame["last_event"] if frame is not None else 0
+        last = (ExecutionEvent.objects.filter(execution_id=execution_id, event_id=event_id)
+                .values_list("type", flat=True).first())
+        return last is None or last.endswith("Scheduled")  # None: an Express execution keeps no history
     except OperationalError:
         return True  # cannot tell: call again rather than lose the task (at-least-once)
 
