@@ -109,7 +109,13 @@ _default_db = f"sqlite:///{VAR_DIR / 'flowdeck.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("FLOWDECK_DATABASE_URL", _default_db))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked" on upgrade.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # WAL: readers never wait for the writer, and a commit is one append (the server and its workers
+        # share the file).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 _redis_url = os.environ.get("FLOWDECK_REDIS_URL", "")
@@ -169,4 +175,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FLOWDECK_LOG_LEVEL", "INFO")},
+    # Two lines per job otherwise; the runtime logs what matters (recoveries, retries) itself.
+    "loggers": {name: {"level": os.environ.get("FLOWDECK_JOB_LOG_LEVEL", "WARNING")}
+                for name in ("django.tasks", "django_tasks_db")},
 }

@@ -221,7 +221,16 @@ def _schedule(execution: Execution, command) -> None:
         from executions import nested
 
         nested.task_cancelled(execution, command.task_id)  # stops a `.sync` child the task was waiting for
-    # CancelTimer needs nothing: the engine ignores a timer that fires for an attempt that is over.
+    elif isinstance(command, sig.CancelTimer):
+        # The engine would ignore the timer anyway; dropping its job keeps the queue from filling up with
+        # timers nobody waits for (e.g. every finished execution's one-year time-out).
+        from django.tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=tasks.fire_timer.module_path,
+            args_kwargs__args__0=execution.pk, args_kwargs__args__1=command.timer_id,
+        ).delete()
 
 
 def _close_tokens(execution: Execution, task_id: str | None = None) -> None:

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from collections import Counter
 from datetime import timedelta
 
@@ -238,6 +239,11 @@ def test_a_silent_worker_whose_process_runs_here_is_held_up_not_dead():
     # A process of this host whose command line names the worker command stands in for a live worker whose
     # heartbeat waits (SQLite: behind busy writers).
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "runexecutions"])
+    # Until the child has exec'd, /proc shows the forked parent's command line: wait for its own.
+    deadline = time.monotonic() + 10
+    while b"runexecutions" not in Path(f"/proc/{process.pid}/cmdline").read_bytes():
+        assert time.monotonic() < deadline, "the stand-in process did not start"
+        time.sleep(0.01)
     try:
         Worker.objects.create(worker_id="slow", host=socket.gethostname()[:255], pid=process.pid,
                               last_seen=timezone.now() - timedelta(seconds=5))

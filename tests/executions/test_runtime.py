@@ -264,3 +264,14 @@ def test_redrive_via_the_rest_api(api_client):
     assert api_client.get(f"/api/executions/{execution.pk}/").data["status"] == "SUCCEEDED"
     again = api_client.post(f"/api/executions/{execution.pk}/redrive/")
     assert (again.status_code, again.data["code"]) == (400, "ExecutionNotRedrivable")
+
+
+def test_a_finished_execution_leaves_no_timer_jobs_behind():
+    machine = make_machine({"StartAt": "Nap", "TimeoutSeconds": 3600, "States": {
+        "Nap": {"Type": "Wait", "Seconds": 5, "Next": "Done"}, "Done": {"Type": "Succeed"}}})
+    execution = services.start_execution(machine, input="{}")
+    assert ready_jobs().count() == 2  # the Wait and the execution's time-out
+    drain(jump_timers=1)
+    execution.refresh_from_db()
+    assert execution.status == "SUCCEEDED"
+    assert ready_jobs().count() == 0

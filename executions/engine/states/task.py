@@ -94,6 +94,9 @@ class TaskHandler(Handler):
         if signal.task_id != data.get("task"):
             return
         if isinstance(signal, sig.TaskStarted):
+            if data.get("started"):
+                return  # a host that delivers Started twice (a re-run job) must not write it twice
+            data["started"] = True
             details = {"workerName": signal.worker_name} if family == "Activity" else _with_resource(info, {})
             if family == "LambdaFunction":
                 run.emit(frame, "LambdaFunctionStarted")

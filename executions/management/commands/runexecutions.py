@@ -16,6 +16,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -100,6 +101,18 @@ def recover_stale_jobs(stale_after: float) -> int:
     return recover(stale_after).jobs
 
 
+PRUNE_EVERY_SECONDS = 300.0
+KEEP_FINISHED_JOBS_SECONDS = 3600.0
+
+
+def prune_finished_jobs() -> int:
+    """Delete jobs that succeeded over an hour ago: an execution's history lives in its own tables, not here.
+    Failed jobs stay for inspection (they mean a bug: the runtime's jobs retry what can be retried)."""
+    cutoff = timezone.now() - timedelta(seconds=KEEP_FINISHED_JOBS_SECONDS)
+    deleted, _ = DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=cutoff).delete()
+    return deleted
+
+
 class Command(BaseCommand):
     help = "Run the execution worker: task invocations and timers, with heartbeats and crash recovery."
     # A worker restarted by a supervisor should be back at work at once; the server runs the checks.
@@ -164,6 +177,7 @@ class Command(BaseCommand):
     def _heartbeat(self, worker_id: str, stale_after: float, stop: threading.Event) -> None:
         # Beat well inside the stale window, so a live worker is never taken for a dead one.
         period = min(HEARTBEAT_SECONDS, stale_after / 3)
+        next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
         try:
             while not stop.wait(period):
                 try:
@@ -174,6 +188,9 @@ class Command(BaseCommand):
                         logger.warning("worker %s was taken for stopped; registering again", worker_id)
                         self._register(worker_id)
                     self._recover(stale_after)
+                    if time.monotonic() >= next_prune:
+                        prune_finished_jobs()
+                        next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
                 except Exception:  # noqa: BLE001 -- a missed beat must not end the heartbeat for good
                     logger.exception("worker %s: heartbeat failed", worker_id)
                     connection.close()
