@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executions", type=int, help="executions of (a) and (a') (default 500, quick 20)")
     parser.add_argument("--what-if", default="", metavar="CHANGE,...",
                         help="run our side with changed settings to measure a fix (bench/runtime_whatif.py): "
-                             "persistent-connections, no-whitenoise, async-commit")
+                             "persistent-connections, async-commit")
     parser.add_argument("--profile", nargs="?", const=20, type=int, metavar="TOP",
                         help="after the rows, py-spy Daphne and a worker on --profile-setup; print TOP functions")
     parser.add_argument("--profile-setup", default="postgres-1", choices=list(SETUPS))

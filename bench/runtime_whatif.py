@@ -6,18 +6,16 @@ every setup that ran with them.
 
 - persistent-connections: keep database connections open between jobs and requests (CONN_MAX_AGE, with
   health checks) instead of opening one per job and per request (Django's default, CONN_MAX_AGE = 0).
-- no-whitenoise: without WhiteNoise's middleware, which is synchronous only, so that Django runs every
-  request's middleware chain through one shared thread (requests queue behind one another).
 - async-commit (PostgreSQL): synchronous_commit=off, so a commit does not wait for its WAL flush. This
   gives up durability of the last moments before a crash; it is here to show what the flushes cost.
 """
 import os
 
 from designer.settings import *  # noqa: F403
-from designer.settings import DATABASES, MIDDLEWARE
+from designer.settings import DATABASES
 
 WHAT_IF = [change for change in os.environ.get("FLOWDECK_BENCH_WHAT_IF", "").split(",") if change]
-CHANGES = ("persistent-connections", "no-whitenoise", "async-commit")
+CHANGES = ("persistent-connections", "async-commit")
 _unknown = [change for change in WHAT_IF if change not in CHANGES]
 if _unknown:
     raise ValueError(f"unknown what-if changes {_unknown}; choose from {', '.join(CHANGES)}")
@@ -25,7 +23,5 @@ if _unknown:
 if "persistent-connections" in WHAT_IF:
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if "no-whitenoise" in WHAT_IF:
-    MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]
 if "async-commit" in WHAT_IF and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
