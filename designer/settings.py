@@ -107,6 +107,10 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{VAR_DIR / 'flowdeck.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("FLOWDECK_DATABASE_URL", _default_db))}
+# Keep connections open between requests and jobs (a new PostgreSQL connection per job was the runtime's
+# largest single cost); the health check replaces a connection that died meanwhile.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("FLOWDECK_CONN_MAX_AGE", 300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked" on upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update({

@@ -119,7 +119,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=0.1, help="seconds between polls when idle")
+        parser.add_argument("--interval", type=float, default=0.05, help="seconds between polls when idle")
         parser.add_argument("--batch", action="store_true", help="exit when no job is ready")
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument("--worker-id", default=None)
