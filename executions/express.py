@@ -14,12 +14,10 @@
 """
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,7 +31,7 @@ from designer.services import check_name, compiled_machine
 from executions.engine import signals as sig
 from executions.engine.interpreter import advance, dumps, start
 from executions.engine.resources import describe as describe_resource
-from executions.engine.runner import UnresolvedResource
+from executions.engine.runner import Outbox, UnresolvedResource
 
 MAX_SECONDS = 300  # AWS: an Express execution runs at most five minutes
 BILLED_MEMORY_MB = 64  # AWS bills Express memory in 64 MB steps; an execution's state fits in the first
@@ -209,41 +207,23 @@ def start_sync_execution(machine: StateMachine, *, input: str | None = None, nam
 
 def _run(compiled, step, resolver, clock: Clock, events: list[dict]):
     """Drive the engine to the end (the final RunState): tasks answered here, timers waited for on the clock."""
-    tasks: deque[sig.InvokeTask] = deque()
-    timers: list[tuple[datetime, int, str]] = []
-    live: set[str] = set()
-    cancelled: set[str] = set()
-    sequence = 0
+    outbox = Outbox()
     while True:
         state = step.state
         events.extend(step.events)
-        for command in step.commands:
-            if isinstance(command, sig.InvokeTask):
-                tasks.append(command)
-            elif isinstance(command, sig.StartTimer):
-                sequence += 1
-                heapq.heappush(timers, (command.due, sequence, command.timer_id))
-                live.add(command.timer_id)
-            elif isinstance(command, sig.CancelTimer):
-                live.discard(command.timer_id)
-            elif isinstance(command, sig.CancelTask):
-                cancelled.add(command.task_id)
+        outbox.absorb(step.commands)
         if state.status != "RUNNING":
             return state
-        while timers and timers[0][2] not in live:
-            heapq.heappop(timers)
-        while tasks and tasks[0].task_id in cancelled:
-            tasks.popleft()
         now = clock.now()
-        if timers and (timers[0][0] <= now or not tasks):
+        upcoming = outbox.next_timer()
+        if upcoming is not None and (upcoming[0] <= now or outbox.pending_task() is None):
             # A due timer goes first (a timeout that passed while a task ran wins over the next task).
-            due, _, timer_id = heapq.heappop(timers)
-            live.discard(timer_id)
+            due, timer_id = outbox.pop_timer()
             if due > now:
                 clock.sleep((due - now).total_seconds())
             incoming = [sig.TimerFired(timer_id)]
-        elif tasks:
-            incoming = _invoke(tasks.popleft(), resolver)
+        elif outbox.pending_task() is not None:
+            incoming = _invoke(outbox.pop_task(), resolver)
         else:
             # Nothing can answer (cannot happen for a valid Express machine: no callbacks, no activities).
             return state

@@ -40,6 +40,54 @@ def no_resolver(command: sig.InvokeTask) -> Any:
     raise UnresolvedResource(command.resource, command.state_name)
 
 
+class Outbox:
+    """What an in-process host still has to do: tasks to invoke, in order, and timers to fire, by due time.
+    Cancelled tasks and timers are skipped."""
+
+    def __init__(self) -> None:
+        self._tasks: deque[sig.InvokeTask] = deque()
+        self._timers: list[tuple[datetime, int, str]] = []
+        self._live: set[str] = set()
+        self._cancelled: set[str] = set()
+        self._sequence = 0
+
+    def absorb(self, commands: list) -> None:
+        for command in commands:
+            if isinstance(command, sig.InvokeTask):
+                self._tasks.append(command)
+            elif isinstance(command, sig.StartTimer):
+                self._sequence += 1
+                heapq.heappush(self._timers, (command.due, self._sequence, command.timer_id))
+                self._live.add(command.timer_id)
+            elif isinstance(command, sig.CancelTimer):
+                self._live.discard(command.timer_id)
+            elif isinstance(command, sig.CancelTask):
+                self._cancelled.add(command.task_id)
+
+    def pending_task(self) -> sig.InvokeTask | None:
+        while self._tasks and self._tasks[0].task_id in self._cancelled:
+            self._tasks.popleft()
+        return self._tasks[0] if self._tasks else None
+
+    def pop_task(self) -> sig.InvokeTask | None:
+        task = self.pending_task()
+        if task is not None:
+            self._tasks.popleft()
+        return task
+
+    def next_timer(self) -> tuple[datetime, str] | None:
+        while self._timers and self._timers[0][2] not in self._live:
+            heapq.heappop(self._timers)
+        return (self._timers[0][0], self._timers[0][2]) if self._timers else None
+
+    def pop_timer(self) -> tuple[datetime, str] | None:
+        upcoming = self.next_timer()
+        if upcoming is not None:
+            heapq.heappop(self._timers)
+            self._live.discard(upcoming[1])
+        return upcoming
+
+
 @dataclass
 class RunResult:
     status: str
@@ -80,43 +128,26 @@ class LocalRunner:
         step = start(self.machine, input, now=now, name=name, state_machine_name=state_machine_name,
                      max_events=max_events, max_payload=self.max_payload, token_factory=self.token_factory,
                      max_history_events=self.max_history_events)
-        tasks: deque[sig.InvokeTask] = deque()
-        timers: list[tuple[datetime, int, str]] = []
-        live_timers: set[str] = set()
-        cancelled_tasks: set[str] = set()
-        sequence = 0
+        outbox = Outbox()
         while True:
             if self.keep_history:
                 history.extend(step.events)
             state = step.state
-            for command in step.commands:
-                if isinstance(command, sig.InvokeTask):
-                    tasks.append(command)
-                elif isinstance(command, sig.StartTimer):
-                    sequence += 1
-                    heapq.heappush(timers, (command.due, sequence, command.timer_id))
-                    live_timers.add(command.timer_id)
-                elif isinstance(command, sig.CancelTimer):
-                    live_timers.discard(command.timer_id)
-                elif isinstance(command, sig.CancelTask):
-                    cancelled_tasks.add(command.task_id)
+            outbox.absorb(step.commands)
             if state.status != RUNNING:
                 break
             if self.resume_every_step:
                 state = RunState.from_json(_json_round_trip(state.to_json()))
             incoming: list = []
             if not state.runnable:  # (runnable frames left means max_events stopped the step: go on)
-                while tasks and tasks[0].task_id in cancelled_tasks:
-                    tasks.popleft()
-                if tasks:
-                    incoming = self._invoke(tasks.popleft())
+                command = outbox.pop_task()
+                if command is not None:
+                    incoming = self._invoke(command)
                 else:
-                    while timers and timers[0][2] not in live_timers:
-                        heapq.heappop(timers)
-                    if not timers:
+                    upcoming = outbox.pop_timer()
+                    if upcoming is None:
                         raise Stalled("The execution waits for a task token or signal that nothing will send")
-                    due, _, timer_id = heapq.heappop(timers)
-                    live_timers.discard(timer_id)
+                    due, timer_id = upcoming
                     if due > now:
                         if self.real_time:
                             time.sleep((due - now).total_seconds())
