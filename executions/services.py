@@ -272,7 +272,7 @@ REDRIVE_MAX_EVENTS = 24_999  # AWS: and while its history has fewer than this ma
 
 def redrive_execution(execution: Execution) -> Execution:
     """RedriveExecution: continue an unsuccessful Standard execution from the part that did not succeed."""
-    from executions.engine.interpreter import redrive
+    from executions.engine.redrive import redrive
 
     now = timezone.now()
     with transaction.atomic():

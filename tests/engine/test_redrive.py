@@ -6,7 +6,8 @@ import pytest
 from designer.asl.compile import compile_machine
 from designer.asl.errors import StatesError
 from executions.engine import signals as sig
-from executions.engine.interpreter import advance, redrive, start
+from executions.engine.interpreter import advance, start
+from executions.engine.redrive import redrive
 from executions.engine.runstate import RunState
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
