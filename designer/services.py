@@ -23,7 +23,10 @@ _INVALID_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f\uff
 def check_name(name: str, what: str = "name") -> str:
     """AWS's rule for state machine, execution, activity and alias names."""
     if not isinstance(name, str) or not 1 <= len(name) <= 80 or _INVALID_NAME.search(name):
-        raise errors.InvalidName(f"Invalid {what}: '{name}'")
+        # AWS's wording first, then what the rule is.
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise errors.InvalidName(f"Invalid Name: '{name}' ({article} {what} is 1 to 80 characters, without whitespace, "
+                                 "brackets, wildcards, control characters or any of \" # % \\ ^ | ~ ` $ & , ; : /)")
     return name
 
 
