@@ -11,7 +11,6 @@ import json
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +19,6 @@ from django.utils import timezone
 
 from designer import errors
 from designer import services as designer_services
-from designer.asl.compile import compile_machine
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
 from executions.engine import signals as sig
@@ -236,16 +234,18 @@ def _schedule(execution: Execution, command) -> None:
         ).delete()
 
 
+_ISSUES_TOKENS: dict[int, bool] = {}  # revision pk -> answer (revisions never change)
+
+
 def _issues_tokens(revision) -> bool:
     """Can this revision hand out task tokens (callbacks, activities)? If not, an ending execution has none
     to close, and two UPDATEs per execution are saved."""
-    return _revision_issues_tokens(revision.pk, revision.definition)
-
-
-@lru_cache(maxsize=256)
-def _revision_issues_tokens(revision_pk: int, definition: str) -> bool:
-    machine = compile_machine(definition, validate=False)
-    return any(describe(state.resource).needs_token for state in machine.states.values() if state.type == "Task")
+    answer = _ISSUES_TOKENS.get(revision.pk)
+    if answer is None:
+        machine = compiled_machine(revision)  # the cached compile, not a second one
+        answer = _ISSUES_TOKENS[revision.pk] = any(
+            describe(state.resource).needs_token for state in machine.states.values() if state.type == "Task")
+    return answer
 
 
 def _close_tokens(execution: Execution, task_id: str | None = None) -> None:

@@ -96,11 +96,6 @@ def _runs_worker(pid: int) -> bool:
         return False
 
 
-def recover_stale_jobs(stale_after: float) -> int:
-    """Recover the jobs of workers silent for `stale_after` seconds (see `recover`); return how many."""
-    return recover(stale_after).jobs
-
-
 PRUNE_EVERY_SECONDS = 300.0
 KEEP_FINISHED_JOBS_SECONDS = 3600.0
 
