@@ -72,7 +72,7 @@ def compile_template(definition: dict, field: str) -> Prepare | None:
 
 def compile_result_path(definition: dict) -> Callable[[Any, Any], Any]:
     """ResultPath: absent or "$" -> the result replaces the input; null -> result discarded."""
-    text = definition.get("ResultPath", "$") if "ResultPath" in definition else "$"
+    text = definition.get("ResultPath", "$")
     if text == "$":
         return lambda raw, result: result
     if text is None:
