@@ -30,6 +30,8 @@ class StateMachine(models.Model):
     logging_configuration = models.JSONField(default=dict)
     tracing_configuration = models.JSONField(default=dict)
     encryption_configuration = models.JSONField(default=dict)
+    # The number the last published version took: AWS never numbers a version the same as one deleted before.
+    last_version_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -264,9 +264,11 @@ def publish_state_machine_version(machine: StateMachine, *, description: str | N
         if locked.versions.count() >= MAX_VERSIONS:
             raise errors.ServiceQuotaExceededException(
                 f"A state machine has at most {MAX_VERSIONS} versions: delete unused versions first")
-        # Numbers only grow while versions are kept; a deleted latest version's number is used again.
+        # AWS: version numbers increase monotonically and are never used again, even once deleted.
+        locked.last_version_number = max(locked.last_version_number, latest.number if latest else 0) + 1
+        locked.save(update_fields=["last_version_number"])
         return StateMachineVersion.objects.create(state_machine=locked, revision=locked.revision,
-                                                  number=(latest.number if latest else 0) + 1,
+                                                  number=locked.last_version_number,
                                                   description=description or "")
 
 

@@ -46,6 +46,22 @@ def test_publish_list_describe_delete_versions(sfn):
         sfn.describe_state_machine(stateMachineArn=f"{arn}:1")
 
 
+def test_version_numbers_are_never_used_again(sfn):
+    # AWS: version numbers increase monotonically; deleting the latest version does not free its number.
+    arn = two_versions(sfn)
+    sfn.delete_state_machine_version(stateMachineVersionArn=f"{arn}:2")
+    again = sfn.publish_state_machine_version(stateMachineArn=arn)  # v2's revision, published anew
+    assert again["stateMachineVersionArn"] == f"{arn}:3"
+    sfn.delete_state_machine_version(stateMachineVersionArn=f"{arn}:3")
+    sfn.delete_state_machine_version(stateMachineVersionArn=f"{arn}:1")
+    sfn.update_state_machine(stateMachineArn=arn, definition=definition("v3"))
+    assert sfn.publish_state_machine_version(stateMachineArn=arn)["stateMachineVersionArn"] == f"{arn}:4"
+    assert [v["stateMachineVersionArn"] for v in sfn.list_state_machine_versions(stateMachineArn=arn)[
+        "stateMachineVersions"]] == [f"{arn}:4"]
+    published = sfn.update_state_machine(stateMachineArn=arn, definition=definition("v5"), publish=True)
+    assert published["stateMachineVersionArn"] == f"{arn}:5"
+
+
 def test_version_errors(sfn):
     arn = make(sfn)
     sfn.publish_state_machine_version(stateMachineArn=arn)
