@@ -39,6 +39,14 @@ class InvalidDefinition(FlowdeckError):
     pass
 
 
+class InvalidLoggingConfiguration(FlowdeckError):
+    pass
+
+
+class InvalidEncryptionConfiguration(FlowdeckError):
+    pass
+
+
 class ResourceNotFound(FlowdeckError):
     pass
 

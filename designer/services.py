@@ -10,6 +10,8 @@ from functools import lru_cache
 from django.db import IntegrityError, transaction
 
 from designer import errors
+from designer.configuration import (check_encryption_configuration, check_logging_configuration,
+                                    encryption_configuration, logging_configuration, tracing_configuration)
 from designer.asl.compile import InvalidDefinition as AslInvalidDefinition
 from designer.asl.compile import compile_machine
 from designer.asl.model import Machine
@@ -63,8 +65,8 @@ def compiled_machine(revision: StateMachineRevision) -> Machine:
 
 
 def create_state_machine(*, name: str, definition: str, role_arn: str, type: str = StateMachine.STANDARD,
-                         logging_configuration: dict | None = None,
-                         tracing_configuration: dict | None = None) -> StateMachine:
+                         logging: dict | None = None, tracing: dict | None = None,
+                         encryption: dict | None = None) -> StateMachine:
     check_name(name)
     if type not in (StateMachine.STANDARD, StateMachine.EXPRESS):
         raise errors.ValidationException(f"Value '{type}' at 'type' failed to satisfy constraint: "
@@ -82,8 +84,9 @@ def create_state_machine(*, name: str, definition: str, role_arn: str, type: str
         with transaction.atomic():
             machine = StateMachine.objects.create(
                 name=name, type=type, role_arn=role_arn,
-                logging_configuration=logging_configuration or {},
-                tracing_configuration=tracing_configuration or {},
+                logging_configuration=check_logging_configuration(logging),
+                tracing_configuration=tracing_configuration(tracing),
+                encryption_configuration=check_encryption_configuration(encryption),
             )
             machine.revision = StateMachineRevision.objects.create(
                 state_machine=machine, definition=definition, role_arn=role_arn)
@@ -118,7 +121,6 @@ def update_state_machine(machine: StateMachine, *, definition: str | None = None
 # --- The AWS API's view of state machines: ARNs, versions, aliases, tags ----------------------------------
 
 _ARN = re.compile(r"arn:aws[a-z-]*:states:[a-z0-9-]*:\d*:([A-Za-z]+):(.+)")
-_LOG_DEFAULTS = {"level": "OFF", "includeExecutionData": False}
 MAX_VERSIONS = 1000  # AWS quota: versions per state machine
 MAX_ALIASES = 100  # AWS quota: aliases per state machine
 MAX_TAGS = 50  # AWS quota: tags per resource
@@ -177,35 +179,30 @@ def shown_revision_id(revision: StateMachineRevision) -> str | None:
     return None if first == revision.pk else str(revision.revision_id)
 
 
-def logging_configuration(configuration: dict | None) -> dict:
-    """A LoggingConfiguration as AWS describes it: level OFF and no execution data unless given."""
-    return {**_LOG_DEFAULTS, **(configuration or {})}
-
-
-def tracing_configuration(configuration: dict | None) -> dict:
-    return {"enabled": False, **(configuration or {})}
-
-
 def create_state_machine_and_publish(*, name: str, definition: str, role_arn: str,
                                      type: str = StateMachine.STANDARD, logging: dict | None = None,
-                                     tracing: dict | None = None, tags: Iterable[dict] = (), publish: bool = False,
+                                     tracing: dict | None = None, encryption: dict | None = None,
+                                     tags: Iterable[dict] = (), publish: bool = False,
                                      version_description: str | None = None,
                                      ) -> tuple[StateMachine, StateMachineVersion | None]:
     """CreateStateMachine as AWS has it: tagged, optionally published as version 1, and idempotent.
 
-    AWS: a repeated request with the same name, definition, type, logging, tracing, publish and version
-    description is the same state machine (a different role or tags are ignored); anything else with that
-    name is StateMachineAlreadyExists, or StateMachineDeleting while the old one is being deleted.
+    AWS: a repeated request with the same name, definition, type, logging, tracing, encryption, publish and
+    version description is the same state machine (a different role or tags are ignored); anything else with
+    that name is StateMachineAlreadyExists, or StateMachineDeleting while the old one is being deleted.
     """
     if version_description is not None and not publish:
         raise errors.ValidationException("Version description can only be set when publish is true")
-    logging, tracing = logging_configuration(logging), tracing_configuration(tracing)
+    logging, tracing = check_logging_configuration(logging), tracing_configuration(tracing)
+    encryption = check_encryption_configuration(encryption)
     existing = StateMachine.objects.select_related("revision").filter(name=name).first()
     if existing is not None:
         if existing.status == StateMachine.DELETING:
             raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
         same = (existing.definition, existing.type, logging_configuration(existing.logging_configuration),
-                tracing_configuration(existing.tracing_configuration)) == (definition, type, logging, tracing)
+                tracing_configuration(existing.tracing_configuration),
+                encryption_configuration(existing.encryption_configuration)
+                ) == (definition, type, logging, tracing, encryption)
         version = existing.versions.order_by("-number").first() if publish else None
         if same and (not publish or (version is not None and version.revision_id == existing.revision_id
                                      and version.description == (version_description or ""))):
@@ -213,7 +210,7 @@ def create_state_machine_and_publish(*, name: str, definition: str, role_arn: st
         raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
     with transaction.atomic():
         machine = create_state_machine(name=name, definition=definition, role_arn=role_arn, type=type,
-                                       logging_configuration=logging, tracing_configuration=tracing)
+                                       logging=logging, tracing=tracing, encryption=encryption)
         tag_resource(machine.arn, tags)
         version = publish_state_machine_version(machine, description=version_description) if publish else None
     return machine, version
@@ -221,27 +218,29 @@ def create_state_machine_and_publish(*, name: str, definition: str, role_arn: st
 
 def update_state_machine_and_publish(machine: StateMachine, *, definition: str | None = None,
                                      role_arn: str | None = None, logging: dict | None = None,
-                                     tracing: dict | None = None, publish: bool = False,
-                                     version_description: str | None = None,
+                                     tracing: dict | None = None, encryption: dict | None = None,
+                                     publish: bool = False, version_description: str | None = None,
                                      ) -> tuple[StateMachine, StateMachineVersion | None]:
-    """UpdateStateMachine as AWS has it: definition and role make a new revision, logging and tracing are
-    settings of the machine, and `publish` publishes the (new) current revision as a version."""
-    if definition is None and role_arn is None and logging is None and tracing is None:
+    """UpdateStateMachine as AWS has it: definition and role make a new revision, logging, tracing and
+    encryption are settings of the machine, and `publish` publishes the (new) current revision as a version."""
+    if definition is None and role_arn is None and logging is None and tracing is None and encryption is None:
         raise errors.MissingRequiredParameter("Either the definition, the role ARN, the LoggingConfiguration, "
                                               "or the TracingConfiguration must be specified")
     if version_description is not None and not publish:
         raise errors.ValidationException("Version description can only be set when publish is true")
     if machine.status == StateMachine.DELETING:
         raise errors.StateMachineDeleting(f"State Machine is being deleted: '{machine.arn}'")
+    settings = {"logging_configuration": None if logging is None else check_logging_configuration(logging),
+                "tracing_configuration": None if tracing is None else tracing_configuration(tracing),
+                "encryption_configuration": None if encryption is None else check_encryption_configuration(encryption)}
+    settings = {field: value for field, value in settings.items() if value is not None}
     with transaction.atomic():
         if definition is not None or role_arn is not None:
             machine = update_state_machine(machine, definition=definition, role_arn=role_arn)
-        if logging is not None or tracing is not None:
-            if logging is not None:
-                machine.logging_configuration = logging_configuration(logging)
-            if tracing is not None:
-                machine.tracing_configuration = tracing_configuration(tracing)
-            machine.save(update_fields=["logging_configuration", "tracing_configuration", "updated_at"])
+        if settings:
+            for field, value in settings.items():
+                setattr(machine, field, value)
+            machine.save(update_fields=[*settings, "updated_at"])
         version = publish_state_machine_version(machine, description=version_description) if publish else None
     return machine, version
 

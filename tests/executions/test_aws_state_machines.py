@@ -206,3 +206,70 @@ def test_validate_state_machine_definition(sfn, unchecked):
         in error_of(excinfo)[1]
     with pytest.raises(sfn.exceptions.ValidationException):
         unchecked.validate_state_machine_definition(definition=PASS, maxResults=101)
+
+
+LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/orders"
+
+
+def test_logging_configuration_is_checked_stored_and_described(sfn):
+    logging = {"level": "ERROR", "includeExecutionData": True,
+               "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": f"{LOG_GROUP}:*"}}]}
+    arn = make(sfn, loggingConfiguration=logging)
+    assert sfn.describe_state_machine(stateMachineArn=arn)["loggingConfiguration"] == logging
+    # Only the level given: AWS fills in includeExecutionData.
+    sfn.update_state_machine(stateMachineArn=arn, loggingConfiguration={"level": "OFF"})
+    assert sfn.describe_state_machine(stateMachineArn=arn)["loggingConfiguration"] == {
+        "level": "OFF", "includeExecutionData": False}
+    sfn.update_state_machine(stateMachineArn=arn, loggingConfiguration={
+        "level": "ALL", "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": f"{LOG_GROUP}:*"}}]})
+    described = sfn.describe_state_machine(stateMachineArn=arn)["loggingConfiguration"]
+    assert (described["level"], described["includeExecutionData"]) == ("ALL", False)
+    run = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    assert sfn.describe_state_machine_for_execution(executionArn=run)["loggingConfiguration"] == described
+
+    destination = {"cloudWatchLogsLogGroup": {"logGroupArn": f"{LOG_GROUP}:*"}}
+    refused = [
+        ({"level": "ALL"}, "Must specify exactly one Log Destination."),
+        ({"level": "FATAL", "destinations": []}, "Must specify exactly one Log Destination."),
+        ({"level": "ERROR", "destinations": [destination, destination]}, "Must specify exactly one Log Destination."),
+        ({"level": "OFF", "destinations": [destination, destination]}, "Must specify exactly one Log Destination."),
+        ({"level": "ALL", "destinations": [{}]}, "Must set valid CloudWatch Log Group ARN."),
+        ({"level": "ALL", "destinations": [{"cloudWatchLogsLogGroup": {}}]},
+         "Must set valid CloudWatch Log Group ARN."),
+        ({"level": "ALL", "destinations": [{"cloudWatchLogsLogGroup": {
+            "logGroupArn": "arn:aws:s3:::bucket/key:*"}}]}, "Provided ARN is not CloudWatch Logs Log Group ARN."),
+        ({"level": "ALL", "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": LOG_GROUP}}]},
+         "Log Group ARN must be provided with '*' qualifier."),
+    ]
+    for configuration, message in refused:
+        with pytest.raises(sfn.exceptions.InvalidLoggingConfiguration) as excinfo:
+            make(sfn, name="Logged", loggingConfiguration=configuration)
+        assert error_of(excinfo) == ("InvalidLoggingConfiguration", f"Invalid Logging Configuration: {message}")
+        with pytest.raises(sfn.exceptions.InvalidLoggingConfiguration):
+            sfn.update_state_machine(stateMachineArn=arn, loggingConfiguration=configuration)
+    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+        sfn.describe_state_machine(stateMachineArn=f"{PREFIX}:stateMachine:Logged")  # nothing was created
+    assert sfn.describe_state_machine(stateMachineArn=arn)["loggingConfiguration"] == described  # unchanged
+
+
+def test_encryption_configuration_is_checked_stored_and_described(sfn):
+    arn = make(sfn)
+    assert sfn.describe_state_machine(stateMachineArn=arn)["encryptionConfiguration"] == {"type": "AWS_OWNED_KEY"}
+    key = {"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": "alias/orders", "kmsDataKeyReusePeriodSeconds": 120}
+    sfn.update_state_machine(stateMachineArn=arn, encryptionConfiguration=key)
+    assert sfn.describe_state_machine(stateMachineArn=arn)["encryptionConfiguration"] == key
+    run = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    assert sfn.describe_state_machine_for_execution(executionArn=run)["encryptionConfiguration"] == key
+
+    keyed = make(sfn, name="Keyed", encryptionConfiguration=key)
+    assert sfn.describe_state_machine(stateMachineArn=keyed)["encryptionConfiguration"] == key
+    # CreateStateMachine's idempotency takes the encryption configuration into account (AWS).
+    assert make(sfn, name="Keyed", encryptionConfiguration=key) == keyed
+    with pytest.raises(sfn.exceptions.StateMachineAlreadyExists):
+        make(sfn, name="Keyed")
+    with pytest.raises(sfn.exceptions.InvalidEncryptionConfiguration) as excinfo:
+        make(sfn, name="NoKey", encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY"})
+    assert error_of(excinfo)[1] == ("Invalid Encryption Configuration: 'kmsKeyId' is required when 'type' is "
+                                    "'CUSTOMER_MANAGED_KMS_KEY'")
+    with pytest.raises(sfn.exceptions.InvalidEncryptionConfiguration):
+        sfn.update_state_machine(stateMachineArn=arn, encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY"})

@@ -113,6 +113,7 @@ def describe_state_machine_for_execution(params: dict) -> dict:
         "updateDate": revision.created_at,
         "loggingConfiguration": machines.logging_configuration(machine.logging_configuration),
         "tracingConfiguration": machines.tracing_configuration(machine.tracing_configuration),
+        "encryptionConfiguration": machines.encryption_configuration(machine.encryption_configuration),
         "revisionId": machines.shown_revision_id(revision),
     }
 

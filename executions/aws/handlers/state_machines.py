@@ -22,7 +22,8 @@ def create_state_machine(params: dict) -> dict:
     machine, version = machines.create_state_machine_and_publish(
         name=params["name"], definition=params["definition"], role_arn=params["roleArn"],
         type=params.get("type", StateMachine.STANDARD), logging=params.get("loggingConfiguration"),
-        tracing=params.get("tracingConfiguration"), tags=params.get("tags", ()),
+        tracing=params.get("tracingConfiguration"), encryption=params.get("encryptionConfiguration"),
+        tags=params.get("tags", ()),
         publish=params.get("publish", False), version_description=params.get("versionDescription"))
     return {"stateMachineArn": machine.arn, "creationDate": machine.created_at,
             "stateMachineVersionArn": version.arn if version else None}
@@ -45,6 +46,7 @@ def describe_state_machine(params: dict) -> dict:
         "creationDate": version.created_at if version else machine.created_at,
         "loggingConfiguration": machines.logging_configuration(machine.logging_configuration),
         "tracingConfiguration": machines.tracing_configuration(machine.tracing_configuration),
+        "encryptionConfiguration": machines.encryption_configuration(machine.encryption_configuration),
         "revisionId": machines.shown_revision_id(revision),
         "description": (version.description or None) if version else None,
     }
@@ -64,7 +66,8 @@ def update_state_machine(params: dict) -> dict:
     machine, version = machines.update_state_machine_and_publish(
         target.machine, definition=params.get("definition"), role_arn=params.get("roleArn"),
         logging=params.get("loggingConfiguration"), tracing=params.get("tracingConfiguration"),
-        publish=params.get("publish", False), version_description=params.get("versionDescription"))
+        encryption=params.get("encryptionConfiguration"), publish=params.get("publish", False),
+        version_description=params.get("versionDescription"))
     return {"updateDate": machine.updated_at, "revisionId": machines.shown_revision_id(machine.revision),
             "stateMachineVersionArn": version.arn if version else None}
 
