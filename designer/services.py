@@ -15,6 +15,7 @@ from designer.configuration import (check_encryption_configuration, check_loggin
 from designer.asl.compile import InvalidDefinition as AslInvalidDefinition
 from designer.asl.compile import compile_machine
 from designer.asl.model import Machine
+from designer.asl.variable_references import variable_references
 from designer.models import StateMachine, StateMachineAlias, StateMachineRevision, StateMachineVersion, Tag
 
 MAX_DEFINITION_BYTES = 1_048_576  # AWS: a definition is at most 1 MiB
@@ -62,6 +63,16 @@ def _compiled(revision_id: int, definition: str) -> Machine:
 def compiled_machine(revision: StateMachineRevision) -> Machine:
     """The compiled Machine of a revision, compiled once per process (revisions never change)."""
     return _compiled(revision.pk, revision.definition)
+
+
+@lru_cache(maxsize=256)
+def _variable_references(revision_id: int, definition: str) -> dict[str, list[str]]:
+    return variable_references(definition)
+
+
+def revision_variable_references(revision: StateMachineRevision) -> dict[str, list[str]]:
+    """{state name: variables it reads} of a revision (DescribeStateMachine's variableReferences)."""
+    return _variable_references(revision.pk, revision.definition)
 
 
 def create_state_machine(*, name: str, definition: str, role_arn: str, type: str = StateMachine.STANDARD,

@@ -52,16 +52,16 @@ def _children(node: Parser.Symbol, top: bool) -> Iterator[tuple[Parser.Symbol, b
                     yield part, top
 
 
-def _walk(node: Parser.Symbol, top: bool, visit: Callable[[Parser.Symbol, bool], None]) -> None:
+def walk(node: Parser.Symbol, top: bool, visit: Callable[[Parser.Symbol, bool], None]) -> None:
     visit(node, top)
     for child, child_top in _children(node, top):
         if isinstance(child, Parser.Symbol):
-            _walk(child, child_top, visit)
+            walk(child, child_top, visit)
 
 
 def referenced_names(ast: Parser.Symbol) -> set[str]:
     names: set[str] = set()
-    _walk(ast, True, lambda node, _top: names.add(str(node.value)) if node.type == "variable" else None)
+    walk(ast, True, lambda node, _top: names.add(str(node.value)) if node.type == "variable" else None)
     return names
 
 
@@ -99,7 +99,7 @@ def problems_of(body: str) -> list[str]:
         elif node.type in ("wildcard", "descendant"):
             problems.append(f"The JSONata expression '{body}' uses '{node.value}' at the top level")
 
-    _walk(ast, True, visit)
+    walk(ast, True, visit)
     return list(dict.fromkeys(problems))
 
 

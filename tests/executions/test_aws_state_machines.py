@@ -25,7 +25,8 @@ def test_create_describe_list(sfn):
         "tracingConfiguration": {"enabled": False}}
     assert "revisionId" not in described  # AWS shows one only once the machine has been updated
     metadata = sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"], includedData="METADATA_ONLY")
-    assert "definition" not in metadata
+    assert metadata["definition"] == "{}"  # AWS: "the returned definition will be {}"
+    assert "variableReferences" not in described  # no state reads a variable
     assert [m["name"] for m in sfn.list_state_machines()["stateMachines"]] == ["Orders"]
 
 
@@ -273,3 +274,26 @@ def test_encryption_configuration_is_checked_stored_and_described(sfn):
                                     "'CUSTOMER_MANAGED_KMS_KEY'")
     with pytest.raises(sfn.exceptions.InvalidEncryptionConfiguration):
         sfn.update_state_machine(stateMachineArn=arn, encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY"})
+
+
+VARIABLES = json.dumps({"StartAt": "Setup", "States": {
+    "Setup": {"Type": "Pass", "Assign": {"limit": 3, "seen": []}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$limit", "NumericGreaterThan": 2, "Next": "Done"}],
+              "Default": "Done"},
+    "Done": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $count($seen) + $limit %}", "End": True}}})
+
+
+def test_variable_references_are_described(sfn):
+    arn = make(sfn, definition=VARIABLES, publish=True)
+    expected = {"Check": ["limit"], "Done": ["limit", "seen"]}
+    assert sfn.describe_state_machine(stateMachineArn=arn)["variableReferences"] == expected
+    assert sfn.describe_state_machine(stateMachineArn=f"{arn}:1")["variableReferences"] == expected
+    metadata = sfn.describe_state_machine(stateMachineArn=arn, includedData="METADATA_ONLY")
+    assert (metadata["definition"], "variableReferences" in metadata) == ("{}", False)
+    run = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    sfn.update_state_machine(stateMachineArn=arn, definition=PASS)  # the execution keeps its revision
+    assert "variableReferences" not in sfn.describe_state_machine(stateMachineArn=arn)
+    described = sfn.describe_state_machine_for_execution(executionArn=run)
+    assert (described["definition"], described["variableReferences"]) == (VARIABLES, expected)
+    metadata = sfn.describe_state_machine_for_execution(executionArn=run, includedData="METADATA_ONLY")
+    assert (metadata["definition"], "variableReferences" in metadata) == ("{}", False)

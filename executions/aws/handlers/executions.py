@@ -10,6 +10,7 @@ from designer import errors
 from designer import services as machines
 from executions import services as runs
 from executions.aws.dispatch import action
+from executions.aws.handlers.state_machines import METADATA_ONLY_DEFINITION
 from executions.aws.pagination import page
 from executions.models import Execution
 
@@ -105,16 +106,18 @@ def _without_data(event: dict) -> dict:
 def describe_state_machine_for_execution(params: dict) -> dict:
     execution = runs.find_execution(params["executionArn"])
     machine, revision = execution.state_machine, execution.revision
+    data = params.get("includedData") != "METADATA_ONLY"
     return {
         "stateMachineArn": machine.arn,
         "name": machine.name,
-        "definition": None if params.get("includedData") == "METADATA_ONLY" else revision.definition,
+        "definition": revision.definition if data else METADATA_ONLY_DEFINITION,
         "roleArn": revision.role_arn,
         "updateDate": revision.created_at,
         "loggingConfiguration": machines.logging_configuration(machine.logging_configuration),
         "tracingConfiguration": machines.tracing_configuration(machine.tracing_configuration),
         "encryptionConfiguration": machines.encryption_configuration(machine.encryption_configuration),
         "revisionId": machines.shown_revision_id(revision),
+        "variableReferences": (machines.revision_variable_references(revision) or None) if data else None,
     }
 
 

@@ -14,6 +14,7 @@ from executions.aws.pagination import page
 
 VALIDATION_PAGE = 100  # AWS: ValidateStateMachineDefinition returns at most 100 diagnostics
 _EXPRESS_UNSUPPORTED = (".waitForTaskToken", ".sync:2", ".sync")
+METADATA_ONLY_DEFINITION = "{}"  # AWS: with includedData METADATA_ONLY, "the returned definition will be {}"
 
 
 @action("CreateStateMachine")
@@ -36,11 +37,12 @@ def describe_state_machine(params: dict) -> dict:
     if target.alias is not None:
         version = _main_version(target.alias)
     revision = version.revision if version else machine.revision
+    data = params.get("includedData") != "METADATA_ONLY"
     return {
         "stateMachineArn": version.arn if version else machine.arn,
         "name": machine.name,
         "status": machine.status,
-        "definition": None if params.get("includedData") == "METADATA_ONLY" else revision.definition,
+        "definition": revision.definition if data else METADATA_ONLY_DEFINITION,
         "roleArn": revision.role_arn,
         "type": machine.type,
         "creationDate": version.created_at if version else machine.created_at,
@@ -49,6 +51,7 @@ def describe_state_machine(params: dict) -> dict:
         "encryptionConfiguration": machines.encryption_configuration(machine.encryption_configuration),
         "revisionId": machines.shown_revision_id(revision),
         "description": (version.description or None) if version else None,
+        "variableReferences": (machines.revision_variable_references(revision) or None) if data else None,
     }
 
 
