@@ -14,14 +14,26 @@ def arn_prefix(kind: str) -> str:
     return f"arn:aws:states:{settings.FLOWDECK_REGION}:{settings.FLOWDECK_ACCOUNT_ID}:{kind}:"
 
 
+class LiveStateMachines(models.Manager):
+    """State machines that exist for the API: not the records of deleted ones (see StateMachine.DELETED)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=StateMachine.DELETED)
+
+
 class StateMachine(models.Model):
+    """A state machine. DeleteStateMachine makes it DELETING while Standard executions of it run, then DELETED:
+    a record no API finds any more, kept only for the executions AWS keeps describing after the machine is gone
+    (until the retention period removes them, and then the record). `objects` sees the others only."""
+
     STANDARD = "STANDARD"
     EXPRESS = "EXPRESS"
     TYPES = [(STANDARD, "Standard"), (EXPRESS, "Express")]
     ACTIVE = "ACTIVE"
     DELETING = "DELETING"
+    DELETED = "DELETED"  # not an AWS status: never shown
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80)
     type = models.CharField(max_length=8, choices=TYPES, default=STANDARD)
     status = models.CharField(max_length=8, default=ACTIVE)
     role_arn = models.CharField(max_length=256)
@@ -35,8 +47,14 @@ class StateMachine(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LiveStateMachines()
+    records = models.Manager()  # deleted ones too
+
     class Meta:
         ordering = ["name"]
+        base_manager_name = "records"  # an execution reaches its machine even once the machine is deleted
+        constraints = [models.UniqueConstraint(fields=["name"], condition=~models.Q(status="DELETED"),
+                                               name="unique_state_machine_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -143,6 +143,9 @@ FLOWDECK_ACCOUNT_ID = os.environ.get("FLOWDECK_ACCOUNT_ID", "123456789012")
 # Modules imported by the server and the workers to register Python functions as task resources
 # (executions/resources.py: @function("name")), comma-separated: FLOWDECK_FUNCTIONS=myapp.functions,other.mod
 FLOWDECK_FUNCTIONS = env_list("FLOWDECK_FUNCTIONS", [])
+# AWS keeps a closed execution (and its history) for 90 days; its name cannot be used again meanwhile. The
+# workers delete executions closed longer ago than this (executions/retention.py).
+FLOWDECK_EXECUTION_RETENTION_DAYS = env_int("FLOWDECK_EXECUTION_RETENTION_DAYS", 90)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -53,7 +53,7 @@ class Execution(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["state_machine", "status"])]
+        indexes = [models.Index(fields=["state_machine", "status"]), models.Index(fields=["stop_date"])]
 
     def __str__(self) -> str:
         return self.arn

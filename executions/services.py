@@ -21,6 +21,7 @@ from designer import errors
 from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
+from executions import deletion
 from executions.engine import signals as sig
 from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance,
                                            payload_size, start)
@@ -125,6 +126,7 @@ def deliver(execution_id: int, incoming: list) -> None:
                              .select_related("revision", "state_machine").get(pk=execution_id))
                 if execution.status != Execution.RUNNING:
                     return  # late outcomes of a finished execution are dropped, as stale ones are
+                incoming = deletion.signals_for(execution, incoming)  # its state machine may be being deleted
                 state = RunState.from_json(execution.run_state)
                 step = advance(compiled_machine(execution.revision), state, incoming, now=timezone.now(),
                                token_factory=new_token, max_history_events=_history_cap(execution))
@@ -280,6 +282,8 @@ def redrive_execution(execution: Execution) -> Execution:
                      .select_related("revision", "state_machine").get(pk=execution.pk))
         if execution.state_machine.type == StateMachine.EXPRESS:
             raise errors.ExecutionNotRedrivable("Express executions cannot be redriven")
+        if execution.state_machine.status != StateMachine.ACTIVE:
+            raise errors.ExecutionNotRedrivable(f"State machine {execution.state_machine.name} has been deleted")
         if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
             raise errors.ExecutionNotRedrivable(f"Execution is {execution.status}: only FAILED, TIMED_OUT or "
                                                 "ABORTED executions can be redriven")
@@ -353,36 +357,6 @@ def list_executions(arn: str, *, status: str | None = None, redriven: bool | Non
 def execution_history(execution: Execution, *, reverse: bool = False):
     """An execution's history events in id order (newest first with `reverse`)."""
     return execution.events.order_by("-event_id" if reverse else "event_id")
-
-
-def delete_state_machine(machine: StateMachine) -> None:
-    """DeleteStateMachine: gone at once when nothing runs; otherwise DELETING (no new executions) until the
-    running ones end, and then gone when its name is used again. Its executions go with it."""
-    with transaction.atomic():
-        designer_services.untag_resource(machine.arn)
-        if machine.executions.filter(status=Execution.RUNNING).exists():
-            machine.status = StateMachine.DELETING
-            machine.save(update_fields=["status", "updated_at"])
-        else:
-            _purge(machine)
-
-
-def reclaim_state_machine_name(name: str) -> None:
-    """Finish deleting a DELETING state machine of this name whose executions have all ended."""
-    machine = StateMachine.objects.filter(name=name, status=StateMachine.DELETING).first()
-    if machine is not None and not machine.executions.filter(status=Execution.RUNNING).exists():
-        with transaction.atomic():
-            _purge(machine)
-
-
-def _purge(machine: StateMachine) -> None:
-    # Revisions are protected by the executions, versions and the machine that use them: delete in that order.
-    machine.executions.all().delete()
-    machine.versions.all().delete()
-    machine.aliases.all().delete()
-    StateMachine.objects.filter(pk=machine.pk).update(revision=None)
-    machine.revisions.all().delete()
-    StateMachine.objects.filter(pk=machine.pk).delete()
 
 
 def create_activity(name: str, tags: list[dict]) -> Activity:

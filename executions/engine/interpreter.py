@@ -208,6 +208,9 @@ class _Run:
             self.end_execution(ABORTED, "ExecutionAborted", "executionAbortedEventDetails",
                                signal.error, signal.cause)
             return
+        if isinstance(signal, sig.FailExecution):
+            self.end_execution(FAILED, "ExecutionFailed", "executionFailedEventDetails", signal.error, signal.cause)
+            return
         key = signal.timer_id if isinstance(signal, sig.TimerFired) else signal.task_id
         if isinstance(signal, sig.TimerFired):
             state.timers.pop(key, None)

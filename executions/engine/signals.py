@@ -64,7 +64,16 @@ class StopExecution(_Plain):
     cause: str | None = None
 
 
-Signal = TaskStarted | TaskSubmitted | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | StopExecution
+@dataclass(frozen=True, slots=True)
+class FailExecution(_Plain):
+    """The host ends the execution as failed (e.g. its state machine was deleted): ExecutionFailed."""
+
+    error: str | None = None
+    cause: str | None = None
+
+
+Signal = (TaskStarted | TaskSubmitted | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | StopExecution
+          | FailExecution)
 
 # --- commands: engine -> host ---------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import pytest
 
 from executions.models import Execution
 from tests.executions.aws_helpers import PASS, PREFIX, ROLE, error_of, make, post, sfn, unchecked  # noqa: F401
+from tests.executions.runtime import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAIT = json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}})
@@ -132,8 +133,9 @@ def test_delete(sfn, live_server):
 
 
 def test_delete_while_executions_run_leaves_the_machine_deleting(sfn):
-    arn = make(sfn, definition=WAIT)
-    run = sfn.start_execution(stateMachineArn=arn, name="long")["executionArn"]
+    arn = make(sfn, definition=WAIT, publish=True)
+    waits = sfn.start_execution(stateMachineArn=arn, name="waits")["executionArn"]
+    stopped = sfn.start_execution(stateMachineArn=arn, name="stopped")["executionArn"]
     sfn.delete_state_machine(stateMachineArn=arn)
     assert sfn.describe_state_machine(stateMachineArn=arn)["status"] == "DELETING"
     assert sfn.list_state_machines()["stateMachines"] == []
@@ -141,10 +143,65 @@ def test_delete_while_executions_run_leaves_the_machine_deleting(sfn):
         sfn.start_execution(stateMachineArn=arn)
     with pytest.raises(sfn.exceptions.StateMachineDeleting):
         make(sfn, definition=WAIT)
-    sfn.stop_execution(executionArn=run)
-    assert make(sfn, definition=PASS) == arn  # nothing runs any more: the old one is gone, the name is free
+    assert [e["status"] for e in sfn.list_executions(stateMachineArn=arn)["executions"]] == ["RUNNING", "RUNNING"]
+
+    # AWS: a running execution is failed at its next state transition (here: its Wait ends).
+    drain(jump_timers=1)
+    failed = sfn.describe_execution(executionArn=waits)
+    assert (failed["status"], failed["error"], failed["cause"]) == (
+        "FAILED", "States.Runtime", "State machine Orders has been deleted.")
+    last = sfn.get_execution_history(executionArn=waits, reverseOrder=True)["events"][0]
+    assert (last["type"], last["executionFailedEventDetails"]) == (
+        "ExecutionFailed", {"error": "States.Runtime", "cause": "State machine Orders has been deleted."})
+    assert sfn.describe_execution(executionArn=stopped)["status"] == "RUNNING"
+    assert sfn.describe_state_machine(stateMachineArn=arn)["status"] == "DELETING"  # "stopped" still runs
+
+    # Stopping the last one ends the deletion: the machine, its versions and aliases are gone.
+    sfn.stop_execution(executionArn=stopped)
+    assert sfn.describe_execution(executionArn=stopped)["status"] == "ABORTED"
+    for gone in (arn, f"{arn}:1"):
+        with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+            sfn.describe_state_machine(stateMachineArn=gone)
+    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+        sfn.list_executions(stateMachineArn=arn)
+    # The executions are still described, as AWS keeps them (90 days by default, see test_retention.py).
+    described = sfn.describe_execution(executionArn=waits)
+    assert (described["stateMachineArn"], described["redriveStatus"]) == (arn, "NOT_REDRIVABLE")
+    assert sfn.describe_state_machine_for_execution(executionArn=waits)["definition"] == WAIT
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable):
+        sfn.redrive_execution(executionArn=waits)
+
+    # The name is free again; the old executions' names are not (they are kept).
+    assert make(sfn, definition=PASS) == arn
     assert sfn.describe_state_machine(stateMachineArn=arn)["definition"] == PASS
-    assert not Execution.objects.filter(arn=run).exists()
+    assert sfn.list_executions(stateMachineArn=arn)["executions"] == []
+    with pytest.raises(sfn.exceptions.ExecutionAlreadyExists):
+        sfn.start_execution(stateMachineArn=arn, name="waits")
+    assert sfn.describe_execution(executionArn=waits)["status"] == "FAILED"
+
+
+def test_delete_with_only_ended_executions_deletes_at_once(sfn):
+    arn = make(sfn)
+    run = sfn.start_execution(stateMachineArn=arn, name="done")["executionArn"]
+    drain()
+    sfn.delete_state_machine(stateMachineArn=arn)
+    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+        sfn.describe_state_machine(stateMachineArn=arn)
+    assert sfn.describe_execution(executionArn=run)["output"] == '{"ok":1}'
+    assert [e["type"] for e in sfn.get_execution_history(executionArn=run)["events"]][-1] == "ExecutionSucceeded"
+    assert make(sfn, definition=OTHER) == arn
+
+
+def test_delete_an_express_machine_at_once_its_executions_run_on(sfn):
+    minute = json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}})
+    arn = make(sfn, definition=minute, type="EXPRESS")
+    run = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    sfn.delete_state_machine(stateMachineArn=arn)  # AWS: Express machines are deleted at once
+    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+        sfn.describe_state_machine(stateMachineArn=arn)
+    drain(jump_timers=1)
+    assert Execution.objects.get(arn=run).status == "SUCCEEDED"
+    assert make(sfn, definition=PASS) == arn
 
 
 def test_version_and_alias_arns_are_not_deleted_by_delete_state_machine(sfn):

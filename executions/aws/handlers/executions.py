@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from designer import errors
 from designer import services as machines
+from designer.models import StateMachine
 from executions import services as runs
 from executions.aws.dispatch import action
 from executions.aws.handlers.state_machines import METADATA_ONLY_DEFINITION
@@ -30,7 +31,8 @@ def describe_execution(params: dict) -> dict:
     execution = runs.find_execution(params["executionArn"])
     data = params.get("includedData") != "METADATA_ONLY"
     redrivable = execution.status in _UNSUCCESSFUL and execution.stop_date is not None \
-        and execution.stop_date > timezone.now() - timedelta(days=REDRIVE_DAYS)
+        and execution.stop_date > timezone.now() - timedelta(days=REDRIVE_DAYS) \
+        and execution.state_machine.status == StateMachine.ACTIVE
     return {
         "executionArn": execution.arn,
         "stateMachineArn": execution.state_machine.arn,

@@ -8,7 +8,7 @@ from designer import errors
 from designer import services as machines
 from designer.asl.validate import validate
 from designer.models import StateMachine, StateMachineVersion
-from executions import services as runs
+from executions import deletion
 from executions.aws.dispatch import action
 from executions.aws.pagination import page
 
@@ -19,7 +19,7 @@ METADATA_ONLY_DEFINITION = "{}"  # AWS: with includedData METADATA_ONLY, "the re
 
 @action("CreateStateMachine")
 def create_state_machine(params: dict) -> dict:
-    runs.reclaim_state_machine_name(params["name"])
+    deletion.reclaim_state_machine_name(params["name"])
     machine, version = machines.create_state_machine_and_publish(
         name=params["name"], definition=params["definition"], role_arn=params["roleArn"],
         type=params.get("type", StateMachine.STANDARD), logging=params.get("loggingConfiguration"),
@@ -84,7 +84,7 @@ def delete_state_machine(params: dict) -> dict:
     if target.version is not None or target.alias is not None:
         raise errors.ValidationException("Use DeleteStateMachineVersion or DeleteStateMachineAlias to delete a "
                                          "version or an alias")
-    runs.delete_state_machine(target.machine)
+    deletion.delete_state_machine(target.machine)
     return {}
 
 

@@ -29,6 +29,7 @@ from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 from django_tasks_db.models import DBTaskResult
 
 from executions.models import Worker
+from executions.retention import prune_closed_executions
 
 HEARTBEAT_SECONDS = 2.0
 logger = logging.getLogger(__name__)
@@ -185,6 +186,7 @@ class Command(BaseCommand):
                     self._recover(stale_after)
                     if time.monotonic() >= next_prune:
                         prune_finished_jobs()
+                        prune_closed_executions()  # AWS keeps closed executions 90 days (retention.py)
                         next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
                 except Exception:  # noqa: BLE001 -- a missed beat must not end the heartbeat for good
                     logger.exception("worker %s: heartbeat failed", worker_id)
