@@ -146,6 +146,9 @@ FLOWDECK_FUNCTIONS = env_list("FLOWDECK_FUNCTIONS", [])
 # AWS keeps a closed execution (and its history) for 90 days; its name cannot be used again meanwhile. The
 # workers delete executions closed longer ago than this (executions/retention.py).
 FLOWDECK_EXECUTION_RETENTION_DAYS = env_int("FLOWDECK_EXECUTION_RETENTION_DAYS", 90)
+# AWS's quota of open (running) Standard executions per account: StartExecution beyond it is refused with
+# ExecutionLimitExceeded (executions/quotas.py).
+FLOWDECK_MAX_OPEN_EXECUTIONS = env_int("FLOWDECK_MAX_OPEN_EXECUTIONS", 1_000_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

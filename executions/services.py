@@ -21,7 +21,7 @@ from designer import errors
 from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
-from executions import deletion
+from executions import deletion, quotas
 from executions.engine import signals as sig
 from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance,
                                            payload_size, start)
@@ -92,6 +92,8 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
                 machine.type == StateMachine.STANDARD:
             return existing
         raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
+    if not is_express:
+        quotas.check_open_executions()  # AWS's quota of open Standard executions
     compiled = compiled_machine(revision)
     now = timezone.now()
     with transaction.atomic():
@@ -294,6 +296,7 @@ def redrive_execution(execution: Execution) -> Execution:
         state = RunState.from_json(execution.run_state)
         if not state.redrive:
             raise errors.ExecutionNotRedrivable("Nothing is left to redrive in this execution")
+        quotas.check_open_executions()  # a redriven execution is open again
         step = redrive(compiled_machine(execution.revision), state, now=now, token_factory=new_token)
         Execution.objects.filter(pk=execution.pk).update(
             stop_date=None, error=None, cause=None, output=None, redrive_count=F("redrive_count") + 1,
