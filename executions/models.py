@@ -39,6 +39,7 @@ class Execution(models.Model):
     transitions = models.PositiveIntegerField(default=0)
     redrive_count = models.PositiveIntegerField(default=0)
     redrive_date = models.DateTimeField(null=True)
+    redrive_tokens = models.JSONField(default=list)  # RedriveExecution's recent client tokens (redrive_tokens.py)
     parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, related_name="children")
     # A child started by a parent's `states:startExecution` Task: which task attempt of the parent started it,
     # and with which integration pattern (REQUEST_RESPONSE, SYNC, SYNC2, CALLBACK). SYNC and SYNC2 parents

@@ -38,6 +38,12 @@ class StartExecutionSerializer(serializers.Serializer):
     input = serializers.JSONField(required=False, default=dict)
 
 
+class RedriveExecutionSerializer(serializers.Serializer):
+    # AWS's ClientToken: 1-64 printable ASCII characters; the same token within 15 minutes redrives once.
+    client_token = serializers.RegexField(r"^[!-~]+$", min_length=1, max_length=64, required=False,
+                                          allow_null=True, default=None)
+
+
 class StopExecutionSerializer(serializers.Serializer):
     error = serializers.CharField(max_length=256, required=False, allow_null=True, default=None)
     cause = serializers.CharField(max_length=32768, required=False, allow_null=True, default=None)

@@ -15,6 +15,7 @@ from executions.serializers import (
     ActivitySerializer,
     ExecutionEventSerializer,
     ExecutionSerializer,
+    RedriveExecutionSerializer,
     StartExecutionSerializer,
     StopExecutionSerializer,
     TaskFailureSerializer,
@@ -90,11 +91,13 @@ class ExecutionStopView(APIView):
 
 
 class ExecutionRedriveView(APIView):
-    """RedriveExecution: continue an unsuccessful execution from the part that did not succeed."""
+    """RedriveExecution {client_token?}: continue an unsuccessful execution from the part that did not succeed;
+    the same client token again within 15 minutes redrives nothing more (AWS)."""
 
-    @extend_schema(request=None, responses=ExecutionSerializer)
+    @extend_schema(request=RedriveExecutionSerializer, responses=ExecutionSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        execution = services.redrive_execution(get_execution(pk))
+        data = _valid(RedriveExecutionSerializer, request.data)
+        execution = services.redrive_execution(get_execution(pk), client_token=data["client_token"])
         return Response(ExecutionSerializer(get_execution(execution.pk)).data)
 
 

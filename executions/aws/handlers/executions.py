@@ -125,5 +125,6 @@ def describe_state_machine_for_execution(params: dict) -> dict:
 
 @action("RedriveExecution")
 def redrive_execution(params: dict) -> dict:
-    execution = runs.redrive_execution(runs.find_execution(params["executionArn"]))
+    execution = runs.redrive_execution(runs.find_execution(params["executionArn"]),
+                                       client_token=params.get("clientToken"))
     return {"redriveDate": execution.redrive_date}
