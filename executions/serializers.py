@@ -6,6 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+class ExecutionLinkSerializer(serializers.Serializer):
+    """Another execution, as a link to it: GET /api/executions/<id>/."""
+
+    id = serializers.IntegerField(read_only=True)
+    arn = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+
+
 class ExecutionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     arn = serializers.CharField(read_only=True)
@@ -22,7 +31,10 @@ class ExecutionSerializer(serializers.Serializer):
     stop_date = serializers.DateTimeField(read_only=True, allow_null=True)
     event_count = serializers.IntegerField(read_only=True)
     transitions = serializers.IntegerField(read_only=True)
-    parent = serializers.CharField(source="parent.arn", read_only=True, allow_null=True, default=None)
+    # The execution whose states:startExecution task started this one (AWS: the child's input names it as
+    # AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID), and how many this one started: GET executions/<id>/children/.
+    parent = ExecutionLinkSerializer(read_only=True, allow_null=True)
+    child_count = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.ANY)
     def get_input(self, execution) -> object:
@@ -31,6 +43,17 @@ class ExecutionSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.ANY)
     def get_output(self, execution) -> object:
         return None if execution.output is None else json.loads(execution.output)
+
+    def get_child_count(self, execution) -> int:
+        counted = getattr(execution, "child_count", None)  # views annotate it (executions.views.executions)
+        return execution.children.count() if counted is None else counted
+
+
+class ExecutionPageSerializer(serializers.Serializer):
+    """A page of executions, newest first; `next_before` is the `before` of the next page (null after an empty one)."""
+
+    executions = ExecutionSerializer(many=True)
+    next_before = serializers.IntegerField(allow_null=True)
 
 
 class StartExecutionSerializer(serializers.Serializer):

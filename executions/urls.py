@@ -5,6 +5,7 @@ from executions import views
 urlpatterns = [
     path("state-machines/<str:name>/executions/", views.MachineExecutionsView.as_view(), name="machine-executions"),
     path("executions/<int:pk>/", views.ExecutionDetailView.as_view(), name="execution"),
+    path("executions/<int:pk>/children/", views.ExecutionChildrenView.as_view(), name="execution-children"),
     path("executions/<int:pk>/stop/", views.ExecutionStopView.as_view(), name="execution-stop"),
     path("executions/<int:pk>/redrive/", views.ExecutionRedriveView.as_view(), name="execution-redrive"),
     path("executions/<int:pk>/history/", views.ExecutionHistoryView.as_view(), name="execution-history"),

@@ -1,6 +1,8 @@
 """The REST API for executions, their history, activities and task tokens (what the UI needs)."""
 import json
 
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -14,6 +16,7 @@ from executions.models import Activity, Execution
 from executions.serializers import (
     ActivitySerializer,
     ExecutionEventSerializer,
+    ExecutionPageSerializer,
     ExecutionSerializer,
     RedriveExecutionSerializer,
     StartExecutionSerializer,
@@ -26,8 +29,16 @@ from executions.serializers import (
 MAX_PAGE = 1000
 
 
+def executions() -> QuerySet[Execution]:
+    """Executions as the REST API shows them: with their machine, revision, parent and number of children."""
+    children = (Execution.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+                .annotate(count=Count("pk")).values("count"))
+    return (Execution.objects.select_related("state_machine", "revision", "parent")
+            .annotate(child_count=Coalesce(Subquery(children), 0)))
+
+
 def get_execution(pk: int) -> Execution:
-    execution = Execution.objects.select_related("state_machine", "revision", "parent").filter(pk=pk).first()
+    execution = executions().filter(pk=pk).first()
     if execution is None:
         raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{pk}'")
     return execution
@@ -50,23 +61,30 @@ def _limit(request: Request, default: int = 100) -> int:
     return limit
 
 
+def _page(request: Request, listed: QuerySet[Execution]) -> Response:
+    """?status=&before=<id>&limit=: a page of executions, newest first."""
+    listed = listed.order_by("-id")
+    status = request.query_params.get("status")
+    if status:
+        listed = listed.filter(status=status)
+    before = request.query_params.get("before")
+    if before:
+        if not before.isdigit():
+            raise errors.ValidationException(f"before must be an execution id, not '{before}'")
+        listed = listed.filter(id__lt=before)
+    page = list(listed[:_limit(request)])
+    return Response(ExecutionPageSerializer({"executions": page, "next_before": page[-1].id if page else None}).data)
+
+
+_PAGE_PARAMETERS = [OpenApiParameter("status", str), OpenApiParameter("before", int), OpenApiParameter("limit", int)]
+
+
 class MachineExecutionsView(APIView):
     """GET ?status=&before=<id>&limit=: a machine's executions, newest first. POST {name?, input?}: start one."""
 
-    @extend_schema(responses=ExecutionSerializer(many=True), parameters=[
-        OpenApiParameter("status", str), OpenApiParameter("before", int), OpenApiParameter("limit", int)])
+    @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
     def get(self, request: Request, name: str) -> Response:
-        executions = Execution.objects.select_related("state_machine", "revision", "parent").filter(
-            state_machine=get_state_machine(name)).order_by("-id")
-        status = request.query_params.get("status")
-        if status:
-            executions = executions.filter(status=status)
-        before = request.query_params.get("before")
-        if before:
-            executions = executions.filter(id__lt=before)
-        page = list(executions[:_limit(request)])
-        return Response({"executions": ExecutionSerializer(page, many=True).data,
-                         "next_before": page[-1].id if page else None})
+        return _page(request, executions().filter(state_machine=get_state_machine(name)))
 
     @extend_schema(request=StartExecutionSerializer, responses={201: ExecutionSerializer})
     def post(self, request: Request, name: str) -> Response:
@@ -80,6 +98,15 @@ class ExecutionDetailView(APIView):
     @extend_schema(responses=ExecutionSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(ExecutionSerializer(get_execution(pk)).data)
+
+
+class ExecutionChildrenView(APIView):
+    """GET ?status=&before=<id>&limit=: the executions this one started (its states:startExecution tasks),
+    newest first; each links back to it as its `parent`."""
+
+    @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
+    def get(self, request: Request, pk: int) -> Response:
+        return _page(request, executions().filter(parent=get_execution(pk)))
 
 
 class ExecutionStopView(APIView):

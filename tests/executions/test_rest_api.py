@@ -111,3 +111,43 @@ def test_activities_and_the_openapi_schema(api_client):
     assert schema.status_code == 200
     paths = json.loads(schema.content)["paths"]
     assert "/api/executions/{id}/history/" in paths and "/api/state-machines/" in paths
+
+
+def test_parents_and_children_link_both_ways(api_client):
+    create(api_client, name="Child")
+    child_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:Child"
+    start_children = {"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Map", "ItemsPath": "$.names", "ItemSelector": {"name.$": "$$.Map.Item.Value"},
+        "ItemProcessor": {"StartAt": "Start", "States": {"Start": {
+            "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": child_arn, "Name.$": "$.name"}, "End": True}}}, "End": True}}}
+    create(api_client, name="Parent", definition=start_children)
+    parent = api_client.post("/api/state-machines/Parent/executions/", {"input": {"names": ["a", "b", "c"]}},
+                             format="json").data
+    assert (parent["parent"], parent["child_count"]) == (None, 0)
+    drain()
+    parent = api_client.get(f"/api/executions/{parent['id']}/").data
+    assert (parent["status"], parent["child_count"]) == ("SUCCEEDED", 3)
+
+    children = api_client.get(f"/api/executions/{parent['id']}/children/", {"limit": 2}).data
+    assert [c["name"] for c in children["executions"]] == ["c", "b"]  # newest first
+    rest = api_client.get(f"/api/executions/{parent['id']}/children/", {"before": children["next_before"]}).data
+    assert [c["name"] for c in rest["executions"]] == ["a"] and rest["next_before"] == rest["executions"][0]["id"]
+    child = api_client.get(f"/api/executions/{rest['executions'][0]['id']}/").data
+    assert child["parent"] == {"id": parent["id"], "arn": parent["arn"], "name": parent["name"],
+                               "status": "SUCCEEDED"}
+    assert (child["child_count"], child["state_machine"]) == (0, "Child")
+    listed = api_client.get("/api/state-machines/Child/executions/").data["executions"]
+    assert {c["parent"]["id"] for c in listed} == {parent["id"]}
+    assert api_client.get(f"/api/executions/{child['id']}/children/").data == {"executions": [],
+                                                                               "next_before": None}
+    assert api_client.get("/api/executions/999999/children/").status_code == 404
+    assert api_client.get(f"/api/executions/{parent['id']}/children/", {"before": "x"}).status_code == 400
+
+    schema = json.loads(api_client.get("/api/schema/?format=json").content)
+    assert "/api/executions/{id}/children/" in schema["paths"]
+    execution = schema["components"]["schemas"]["Execution"]["properties"]
+    assert execution["parent"]["allOf"][0]["$ref"] == "#/components/schemas/ExecutionLink"
+    assert execution["child_count"]["type"] == "integer"
+    page = schema["paths"]["/api/executions/{id}/children/"]["get"]["responses"]["200"]["content"]
+    assert page["application/json"]["schema"]["$ref"] == "#/components/schemas/ExecutionPage"
