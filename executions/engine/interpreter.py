@@ -22,6 +22,7 @@ from typing import Any
 from designer.asl import errors
 from designer.asl.errors import StatesError
 from designer.asl.model import Machine
+from executions.engine import children
 from executions.engine import signals as sig
 from executions.engine.runstate import ABORTED, FAILED, RUNNING, SUCCEEDED, TIMED_OUT, Frame, RunState
 
@@ -45,6 +46,10 @@ class Step:
     state: RunState
     events: list[dict] = field(default_factory=list)
     commands: list = field(default_factory=list)
+    # Distributed Map children: what happened to them and their Map Runs, and their own histories' new events
+    # (ARN -> events), for hosts that show them as executions (see children.py).
+    children: list[dict] = field(default_factory=list)
+    child_events: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -162,6 +167,8 @@ class _Run:
         self.now_iso = iso(now)
         self.events: list[dict] = []
         self.commands: list = []
+        self.children: list[dict] = []
+        self.child_events: dict[str, list[dict]] = {}
         self.token_factory = token_factory or (lambda: secrets.token_urlsafe(48))
         self.max_payload = max_payload
         self.history_limit = history_limit
@@ -172,7 +179,7 @@ class _Run:
         self._last_text = "null"
 
     def step(self) -> Step:
-        return Step(self.state, self.events, self.commands)
+        return Step(self.state, self.events, self.commands, self.children, self.child_events)
 
     # --- scheduling --------------------------------------------------------------------------
 
@@ -211,6 +218,11 @@ class _Run:
         if isinstance(signal, sig.FailExecution):
             self.end_execution(FAILED, "ExecutionFailed", "executionFailedEventDetails", signal.error, signal.cause)
             return
+        if isinstance(signal, sig.UpdateMapRun):
+            for frame in list(state.frames.values()):
+                if frame.phase == "running" and frame.data.get("map_run") == signal.map_run_arn:
+                    self.handlers["Map"].update(self, frame, self.machine.states[frame.state], signal)
+            return
         key = signal.timer_id if isinstance(signal, sig.TimerFired) else signal.task_id
         if isinstance(signal, sig.TimerFired):
             state.timers.pop(key, None)
@@ -233,7 +245,7 @@ class _Run:
         """Append a history event. `previousEventId` is the frame's last source event; AWS does not make
         Succeeded/Aborted/MapIteration* events a source (advance_source=False)."""
         if frame is not None and frame.silent:
-            return frame.last_event
+            return children.emit(self, frame, type, details_key, details, advance_source, previous)
         state = self.state
         state.event_id += 1
         event = {
@@ -258,12 +270,16 @@ class _Run:
         if self.machine.states[frame.state].type in _RETRYING:
             state["RetryCount"] = frame.retry_count
         machine = self.state.state_machine
-        if frame.execution is not None:
+        execution = frame.execution
+        if execution is None and frame.silent:
+            top = children.owner(self, frame)  # a frame below a Distributed Map child's top frame
+            execution = top.execution if top is not None else None
+        if execution is not None:
             # A Distributed Map child runs as its own execution of the qualified machine <name>/<label>.
-            qualified = frame.execution["Id"].replace(":execution:", ":stateMachine:").rsplit(":", 1)[0]
+            qualified = execution["Id"].replace(":execution:", ":stateMachine:").rsplit(":", 1)[0]
             machine = {"Id": qualified, "Name": qualified.rsplit(":", 1)[1]}
         return {
-            "Execution": frame.execution or self.state.execution,
+            "Execution": execution or self.state.execution,
             "State": state,
             "StateMachine": machine,
         }
@@ -405,15 +421,21 @@ class _Run:
 
     def abort_children(self, parent: Frame, on_abort: Callable[[Frame], None] | None = None) -> None:
         """Stop every frame below `parent` (a failed sibling, a stop request): cancel what they wait for."""
-        children = [f for f in self.state.frames.values() if f.parent == parent.id]
-        children.sort(key=lambda f: f.index or 0)  # in branch / item order, as AWS lists MapIterationAborted
-        for child in children:
+        below = [f for f in self.state.frames.values() if f.parent == parent.id]
+        below.sort(key=lambda f: f.index or 0)  # in branch / item order, as AWS lists MapIterationAborted
+        for child in below:
+            if child.execution is not None:
+                # A Distributed Map child is an execution of its own: stopped as a whole (ExecutionAborted).
+                children.abort(self, child)
+                continue
             self.abort_children(child)
             # AWS history (localstack's recorded Map timeout snapshot): a sibling stopped inside a Task, Wait,
             # Map or Parallel state gets <Type>StateAborted, before its MapIterationAborted.
             if child.phase not in ("enter", "next"):
                 kind = self.machine.states[child.state].type
                 if kind in _ABORTABLE:
+                    if kind == "Map":
+                        children.map_aborted(self, child)
                     self.emit(child, f"{kind}StateAborted", advance_source=False)
             if on_abort is not None:
                 on_abort(child)
@@ -433,6 +455,8 @@ class _Run:
             state.error, state.cause = error, cause
         root = next((f for f in state.frames.values() if f.parent is None), None)
         self.emit(root, event, details_key, details, previous=previous)
+        if status != SUCCEEDED:
+            children.parent_ended(self)
         state.status = status
         # What RedriveExecution restarts from: the frames still alive (a failed Map or Parallel keeps the
         # results of the iterations or branches that completed, so only the rest run again).

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from designer.asl.model import Machine
+from executions.engine import children
 from executions.engine.interpreter import (
     EXECUTION_TIMER, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, Step, _Run, iso,
 )
@@ -37,7 +38,18 @@ def redrive(machine: Machine, state: RunState, *, now: datetime, token_factory: 
     run.emit(root, "ExecutionRedriven", "executionRedrivenEventDetails", {"redriveCount": count})
     if machine.timeout_seconds is not None:
         run.start_timer(None, EXECUTION_TIMER, now + timedelta(seconds=machine.timeout_seconds), "execution")
+    children.redriven(run, frames)
+    for frame in restart(frames):
+        run.push(frame)
+    run.loop(max_events)
+    return run.step()
+
+
+def restart(frames: dict[int, Frame]) -> list[Frame]:
+    """Set the frames of a stopped execution (or of a stopped Distributed Map child) going again: every state
+    that had not finished runs again with the input it had. Returns the frames to make runnable, in order."""
     parents = {frame.parent for frame in frames.values()}
+    runnable = []
     for frame in sorted(frames.values(), key=lambda f: f.id, reverse=True):
         if frame.id in parents:
             # A Map or Parallel still running its children goes on when they do; the children it had
@@ -46,13 +58,13 @@ def redrive(machine: Machine, state: RunState, *, now: datetime, token_factory: 
             if frame.data.pop("entering", None) is not None:
                 frame.phase = "running"
             continue
-        kind = machine.states[frame.state].type
-        if kind in ("Map", "Parallel") and "retained" in frame.data:
+        if "retained" in frame.data:
+            # A Map or Parallel that failed starts again, keeping what its completed iterations or branches
+            # returned, so only the others run again.
             frame.data = {"retained": frame.data["retained"]}
             frame.phase = "start"
         else:
             frame.data = {}
             frame.phase = "enter"  # the state runs again with the input it had
-        run.push(frame)
-    run.loop(max_events)
-    return run.step()
+        runnable.append(frame)
+    return runnable

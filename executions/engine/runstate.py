@@ -43,8 +43,10 @@ class Frame:
         self.attempts: list[int] = []  # per Retrier: retries made in this state visit
         self.data: dict = {}
         self.last_event = 0
-        self.silent = silent  # a Distributed Map child: its events belong to its own (child) history
-        self.execution = execution  # the child's own $$.Execution, for Distributed Map children
+        # In a Distributed Map child (the child's top frame or a frame below it): its events belong to the
+        # child execution's own history (interpreter.emit -> children.emit).
+        self.silent = silent
+        self.execution = execution  # the top frame of a Distributed Map child: the child's own $$.Execution
         self.view = None  # cached variable lookup chain; not persisted
 
     def to_json(self) -> dict:
@@ -64,7 +66,7 @@ class RunState:
 
     __slots__ = (
         "status", "output", "error", "cause", "execution", "state_machine", "frames", "runnable",
-        "waiting", "timers", "counter", "event_id", "transitions", "redrive",
+        "waiting", "timers", "counter", "event_id", "transitions", "redrive", "children",
     )
 
     def __init__(self, execution: dict, state_machine: dict):
@@ -83,6 +85,8 @@ class RunState:
         self.transitions = 0
         # After a failure, time-out or stop: the frames that were still alive, for RedriveExecution.
         self.redrive: list[dict] | None = None
+        # Distributed Map children (executions of their own): ARN -> the id of the last event of their history.
+        self.children: dict[str, int] = {}
 
     def new_id(self) -> int:
         self.counter += 1
@@ -105,6 +109,7 @@ class RunState:
             "event_id": self.event_id,
             "transitions": self.transitions,
             "redrive": self.redrive,
+            "children": dict(self.children),
         }
 
     @classmethod
@@ -115,4 +120,5 @@ class RunState:
             setattr(state, name, data[name])
         state.frames = {f["id"]: Frame.from_json(f) for f in data["frames"]}
         state.redrive = data.get("redrive")
+        state.children = data.get("children") or {}
         return state

@@ -72,8 +72,18 @@ class FailExecution(_Plain):
     cause: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class UpdateMapRun(_Plain):
+    """UpdateMapRun: new limits for a running Distributed Map's Map Run (None leaves a setting as it is)."""
+
+    map_run_arn: str
+    max_concurrency: int | None = None
+    tolerated_failure_count: int | None = None
+    tolerated_failure_percentage: float | None = None
+
+
 Signal = (TaskStarted | TaskSubmitted | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | StopExecution
-          | FailExecution)
+          | FailExecution | UpdateMapRun)
 
 # --- commands: engine -> host ---------------------------------------------------------------------
 

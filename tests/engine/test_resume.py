@@ -173,9 +173,10 @@ SCENARIOS = {
                 "Skip": {"Type": "Pass", "Result": "skipped", "End": True}}}}}},
         answers({"Work": ["r0", ("fail", "E"), "r1", ("fail", "Fatal"), "r3", "r4", "r5"]}),
         {"items": list(range(6))}),
+    # A failed batch fails all its items: the batch of 2 that fails is tolerated by ToleratedFailureCount 2.
     "distributed map with batches and tolerated failures": (
         {"StartAt": "Dist", "States": {"Dist": {
-            "Type": "Map", "End": True, "ToleratedFailureCount": 1, "ItemBatcher": {"MaxItemsPerBatch": 2},
+            "Type": "Map", "End": True, "ToleratedFailureCount": 2, "ItemBatcher": {"MaxItemsPerBatch": 2},
             "ItemsPath": "$.items",
             "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                               "StartAt": "Work", "States": task("Work")}, "ResultPath": "$.done"}}},

@@ -2,8 +2,10 @@
 
 Inline history: MapStateEntered -> MapStateStarted{length} -> MapIterationStarted{index} ... (iteration
 events) ... MapIterationSucceeded|Failed -> MapStateSucceeded|Failed -> MapStateExited. Distributed mode runs
-each item as a child execution with its own history and writes MapRunStarted/MapRunSucceeded|Failed in the
-parent instead; failures up to ToleratedFailureCount/Percentage are tolerated.
+each item (or batch) as a child execution with its own history (children.py) and writes MapRunStarted ->
+MapRunSucceeded|Failed|Aborted in the parent instead; failed items up to ToleratedFailureCount/Percentage are
+tolerated. UpdateMapRun changes the limits of a running Map Run; a redrive of the parent redrives a failed
+Map Run (MapRunRedriven): the same Map Run, where only the unsuccessful children run again.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from designer.asl import errors
 from designer.asl.dataflow import JSONATA
 from designer.asl.errors import StatesError
+from executions.engine import children
 from executions.engine.interpreter import dumps, payload_size
 from executions.engine.retry import fail_state
-from executions.engine.runstate import Frame
+from executions.engine.runstate import FAILED, SUCCEEDED, Frame
 from executions.engine.states.base import CompositeHandler
 
 if TYPE_CHECKING:
@@ -39,15 +42,19 @@ class MapHandler(CompositeHandler):
             tolerated = _tolerance(state, selected, context, variables)
         except StatesError as exc:
             return fail_state(run, frame, state, exc, "start")
-        cap = DISTRIBUTED_MAX_CONCURRENCY if state.distributed else INLINE_MAX_CONCURRENCY
-        limit = cap if not limit or limit > cap else limit
+        configured = limit
+        limit = _capped(limit, state)
         count = len(inputs)
         retained = frame.data.get("retained") if frame.data else None
         frame.data = {
             "inputs": inputs, "next": 0, "active": 0, "results": [None] * count, "failed": 0,
             "limit": limit, "tolerated": tolerated, "completed": [],
         }
-        if retained is not None and len(retained["results"]) == count:
+        if state.distributed and state.batcher is not None:
+            # Tolerated failures count items, not child executions: a failed batch fails all its items.
+            frame.data["sizes"] = [len(value["Items"]) for _, value in inputs]
+        redriven = retained is not None and len(retained["results"]) == count
+        if redriven:
             # Redrive: the iterations that completed keep their results; only the others run again.
             done = set(retained["completed"])
             frame.data.update(results=retained["results"], completed=sorted(done),
@@ -58,13 +65,38 @@ class MapHandler(CompositeHandler):
             frame.data["selected"] = selected
         run.emit(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": count})
         if state.distributed:
-            label = state.label or frame.state
-            run_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{run.state.execution['Id']}/{frame.id}/{run.state.counter}")
-            machine_arn = run.state.state_machine["Id"]
-            frame.data["map_run"] = f"{machine_arn.replace(':stateMachine:', ':mapRun:')}/{label}:{run_id}"
-            run.emit(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": frame.data["map_run"]})
+            if redriven and retained.get("map_run"):
+                self._redrive_map_run(run, frame, retained)
+            else:
+                self._start_map_run(run, frame, state, configured)
         frame.phase = "running"
         return True
+
+    def _start_map_run(self, run: _Run, frame: Frame, state: MapState, configured: int | None) -> None:
+        machine_arn = run.state.state_machine["Id"]
+        # AWS: the Map Run's label is the Map's Label, or else a generated one (a UUID) naming the Map state.
+        label = state.label or str(uuid.uuid5(uuid.NAMESPACE_URL, f"{machine_arn}#{frame.state}"))
+        run_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{run.state.execution['Id']}/{frame.id}/{run.state.counter}")
+        data = frame.data
+        arn = data["map_run"] = f"{machine_arn.replace(':stateMachine:', ':mapRun:')}/{label}:{run_id}"
+        run.emit(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
+        count, percentage = data["tolerated"]
+        sizes = data.get("sizes")
+        children.record(run, "map_run_started", arn=arn, label=label, state=frame.state,
+                        state_machine=f"{machine_arn}/{label}", max_concurrency=configured or 0,
+                        tolerated_count=count or 0, tolerated_percentage=percentage or 0,
+                        executions=len(data["inputs"]), items=sum(sizes) if sizes else len(data["inputs"]))
+
+    def _redrive_map_run(self, run: _Run, frame: Frame, retained: dict) -> None:
+        """The parent was redriven: the same Map Run goes on (MapRunRedriven); the unsuccessful Standard
+        children it kept run again as the same executions (PENDING_REDRIVE until their turn comes)."""
+        data = frame.data
+        arn = data["map_run"] = retained["map_run"]
+        count = data["redrives"] = retained.get("redrives", 0) + 1
+        data["redrivable"] = retained.get("redrivable") or {}
+        run.emit(frame, "MapRunRedriven", "mapRunRedrivenEventDetails", {"mapRunArn": arn, "redriveCount": count})
+        pending = [kept["frames"][0]["execution"]["Id"] for kept in data["redrivable"].values()]
+        children.record(run, "map_run_redriven", arn=arn, redrive_count=count, pending=pending)
 
     def _inputs(self, run: _Run, frame: Frame, state: MapState, selected: Any, context: dict,
                 variables: Any) -> list:
@@ -137,6 +169,7 @@ class MapHandler(CompositeHandler):
             return False
         if state.distributed:
             run.emit(frame, "MapRunSucceeded", advance_source=False)
+            children.record(run, "map_run_ended", arn=data["map_run"], status=SUCCEEDED)
         run.emit(frame, "MapStateSucceeded", advance_source=False)
         frame.phase = "result"
         return True
@@ -162,30 +195,62 @@ class MapHandler(CompositeHandler):
                 self._iteration_failed(run, frame, state, index, exc.error, exc.cause)
                 return
         data["active"] += 1
+        kept = data.get("redrivable", {}).pop(str(index), None) if state.distributed else None
+        if kept is not None:
+            self._redrive_child(run, frame, kept)
+            return
         scope = run.machine.scopes[state.processor]
         execution = None
         if state.distributed:
-            name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{data['map_run']}/{index}"))
+            # Express children of a redriven Map Run start again as new executions (AWS: StartExecution).
+            redrives = data.get("redrives", 0)
+            seed = f"{data['map_run']}/{index}" + (f"/{redrives}" if redrives else "")
+            name = str(uuid.uuid5(uuid.NAMESPACE_URL, seed))
             parent_execution = frame.execution or run.state.execution
             # AWS child ARN: arn:...:execution:<machine>/<label>:<uuid> (the Map Run ARN's prefix, its id replaced).
             prefix = data["map_run"].replace(":mapRun:", ":execution:").rsplit(":", 1)[0]
             execution = dict(parent_execution, Id=f"{prefix}:{name}",
                              Name=name, Input=item, StartTime=run.now_iso, RedriveCount=0)
+            execution.pop("RedriveTime", None)
         child = Frame(run.state.new_id(), frame.id, scope.id, scope.start_at, item, index=index,
                       silent=frame.silent or state.distributed, execution=execution)
         child.last_event = source
         run.state.frames[child.id] = child
+        if execution is not None:
+            sizes = data.get("sizes")
+            children.started(run, child, data["map_run"], sizes[index] if sizes else 1)
         data.setdefault("starting", []).append(child.id)
+
+    def _redrive_child(self, run: _Run, frame: Frame, kept: dict) -> None:
+        """An unsuccessful Standard child of a redriven Map Run continues where it stopped (as a redriven
+        execution does), with the same ARN and its history going on from ExecutionRedriven."""
+        from executions.engine.redrive import restart
+
+        frames = {data["id"]: Frame.from_json(data) for data in kept["frames"]}
+        top = frames[kept["frames"][0]["id"]]
+        top.parent = frame.id
+        run.state.frames.update(frames)
+        run.state.children[top.execution["Id"]] = kept["events"]
+        children.redrive_child(run, top)
+        frame.data.setdefault("starting", []).extend(f.id for f in reversed(restart(frames)))
 
     def child_done(self, run: _Run, parent: Frame, child: Frame, output: Any,
                    failure: tuple[str | None, str | None] | None) -> None:
         state = run.machine.states[parent.state]
         data = parent.data
         details = {"name": parent.state, "index": child.index}
+        if state.distributed:
+            if failure is None:
+                children.ended(run, child, SUCCEEDED, output=output)
+            else:
+                children.ended(run, child, FAILED, error=failure[0], cause=failure[1])
+                children.keep(run, child, children.subtree(run, child))
+        else:
+            # AWS: what follows an iteration points at the iteration's last event, not at MapIteration*. (A
+            # Distributed Map child's events are in its own history.)
+            parent.last_event = max(parent.last_event, child.last_event)
         run.drop_frame(child)
         data["active"] -= 1
-        # AWS: what follows an iteration points at the iteration's last event, not at MapIteration*.
-        parent.last_event = max(parent.last_event, child.last_event)
         if failure is None:
             data["results"][child.index] = output
             data["completed"].append(child.index)
@@ -201,29 +266,67 @@ class MapHandler(CompositeHandler):
         data = parent.data
         details = {"name": parent.state, "index": index}
         if state.distributed:
-            data["failed"] += 1
+            sizes = data.get("sizes")
+            data["failed"] += sizes[index] if sizes else 1
             data["results"][index] = {"Error": error, "Cause": cause}
             if not _breached(data):
                 run.push(parent)
                 return
-            error, cause = (errors.EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                            "The specified tolerated failure threshold was exceeded")
-            run.abort_children(parent)
-            run.emit(parent, "MapRunFailed", "mapRunFailedEventDetails", {"error": error, "cause": cause})
-        else:
-            run.emit(parent, "MapIterationFailed", "mapIterationFailedEventDetails", details, advance_source=False)
-            run.abort_children(parent, lambda aborted: run.emit(
-                parent, "MapIterationAborted", "mapIterationAbortedEventDetails",
-                {"name": parent.state, "index": aborted.index}, advance_source=False))
+            self._fail_map_run(run, parent)
+            return
+        run.emit(parent, "MapIterationFailed", "mapIterationFailedEventDetails", details, advance_source=False)
+        run.abort_children(parent, lambda aborted: run.emit(
+            parent, "MapIterationAborted", "mapIterationAbortedEventDetails",
+            {"name": parent.state, "index": aborted.index}, advance_source=False))
         parent.data = {"error": error, "cause": cause,
                        "retained": {"results": data["results"], "completed": data["completed"]}}
         parent.phase = "failed"
         run.push(parent)
 
+    def _fail_map_run(self, run: _Run, parent: Frame) -> None:
+        """More items failed than tolerated: the running children are stopped and the Map Run fails. What a
+        redrive needs stays: the results so far, the Map Run, and the unsuccessful children (kept)."""
+        error = errors.EXCEED_TOLERATED_FAILURE_THRESHOLD
+        cause = "The specified tolerated failure threshold was exceeded"
+        run.abort_children(parent)
+        data = parent.data
+        run.emit(parent, "MapRunFailed", "mapRunFailedEventDetails", {"error": error, "cause": cause})
+        children.record(run, "map_run_ended", arn=data["map_run"], status=FAILED)
+        retained = {"results": data["results"], "completed": data["completed"], "map_run": data["map_run"],
+                    "redrives": data.get("redrives", 0), "redrivable": data.get("redrivable") or {}}
+        parent.data = {"error": error, "cause": cause, "retained": retained}
+        parent.phase = "failed"
+        run.push(parent)
+
+    def update(self, run: _Run, frame: Frame, state: MapState, signal) -> None:
+        """UpdateMapRun: new MaxConcurrency and tolerated failures for the running Map Run, from now on."""
+        data = frame.data
+        if signal.max_concurrency is not None:
+            data["limit"] = _capped(signal.max_concurrency, state)
+        count, percentage = data["tolerated"]
+        if signal.tolerated_failure_count is not None:
+            count = signal.tolerated_failure_count
+        if signal.tolerated_failure_percentage is not None:
+            percentage = signal.tolerated_failure_percentage
+        data["tolerated"] = [count, percentage]
+        children.record(run, "map_run_updated", arn=data["map_run"], max_concurrency=signal.max_concurrency,
+                        tolerated_count=signal.tolerated_failure_count,
+                        tolerated_percentage=signal.tolerated_failure_percentage)
+        if data["failed"] and _breached(data):
+            self._fail_map_run(run, frame)
+        else:
+            run.push(frame)  # a higher limit starts more children at once
+
+
+def _capped(limit: int | None, state: MapState) -> int:
+    cap = DISTRIBUTED_MAX_CONCURRENCY if state.distributed else INLINE_MAX_CONCURRENCY
+    return cap if not limit or limit > cap else limit
+
 
 def _breached(data: dict) -> bool:
     count, percentage = data["tolerated"]
-    failed, total = data["failed"], len(data["results"])
+    sizes = data.get("sizes")
+    failed, total = data["failed"], sum(sizes) if sizes else len(data["results"])
     if count is not None and failed > count:
         return True
     if percentage is not None and total and failed * 100.0 / total > percentage:
