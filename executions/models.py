@@ -51,6 +51,10 @@ class Execution(models.Model):
     # response numbered n. Stored with each step, so the count survives restarts (executions/mocks_server.py).
     mock_invocations = models.JSONField(default=dict)
     trace_header = models.CharField(max_length=256, blank=True)
+    # A Distributed Map child: the Map Run that started it, and how many items it processes (a batch's size).
+    # Its run state lives in the parent's (executions/maprun.py records what the parent's steps report).
+    map_run = models.ForeignKey("MapRun", on_delete=models.CASCADE, null=True, related_name="executions")
+    item_count = models.PositiveIntegerField(null=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -62,6 +66,39 @@ class Execution(models.Model):
     @staticmethod
     def make_arn(machine_name: str, name: str) -> str:
         return arn_prefix("execution") + f"{machine_name}:{name}"
+
+
+class MapRun(models.Model):
+    """A Distributed Map's run: the child executions one Map state started in an execution, and the limits
+    that govern them (UpdateMapRun changes them while it runs). Counts come from the children's rows."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    ABORTED = "ABORTED"
+    STATUSES = [(s, s) for s in (RUNNING, SUCCEEDED, FAILED, ABORTED)]
+
+    arn = models.CharField(max_length=2000, unique=True)
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="map_runs")
+    state_name = models.CharField(max_length=80)
+    label = models.CharField(max_length=80)
+    state_machine_arn = models.CharField(max_length=256)  # the children's machine: <machine ARN>/<label>
+    status = models.CharField(max_length=16, choices=STATUSES, default=RUNNING)
+    start_date = models.DateTimeField()
+    stop_date = models.DateTimeField(null=True)
+    max_concurrency = models.PositiveIntegerField(default=0)  # 0: no limit but the quota
+    tolerated_failure_percentage = models.FloatField(default=0)
+    tolerated_failure_count = models.PositiveBigIntegerField(default=0)
+    total_executions = models.PositiveIntegerField(default=0)  # the children it starts (items or batches)
+    total_items = models.PositiveIntegerField(default=0)
+    redrive_count = models.PositiveIntegerField(default=0)
+    redrive_date = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.arn
 
 
 class ExecutionEvent(models.Model):

@@ -35,6 +35,9 @@ class ExecutionSerializer(serializers.Serializer):
     # AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID), and how many this one started: GET executions/<id>/children/.
     parent = ExecutionLinkSerializer(read_only=True, allow_null=True)
     child_count = serializers.SerializerMethodField()
+    # A Distributed Map child: the Map Run that started it and how many items it processes.
+    map_run = serializers.CharField(source="map_run.arn", read_only=True, allow_null=True, default=None)
+    item_count = serializers.IntegerField(read_only=True, allow_null=True)
 
     @extend_schema_field(OpenApiTypes.ANY)
     def get_input(self, execution) -> object:
@@ -54,6 +57,52 @@ class ExecutionPageSerializer(serializers.Serializer):
 
     executions = ExecutionSerializer(many=True)
     next_before = serializers.IntegerField(allow_null=True)
+
+
+class MapRunCountsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField()
+    running = serializers.IntegerField()
+    succeeded = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    timedOut = serializers.IntegerField()
+    aborted = serializers.IntegerField()
+    total = serializers.IntegerField()
+    resultsWritten = serializers.IntegerField()
+    failuresNotRedrivable = serializers.IntegerField()
+    pendingRedrive = serializers.IntegerField()
+
+
+class MapRunSerializer(serializers.Serializer):
+    """A Distributed Map's Map Run; `item_counts` and `execution_counts` (as DescribeMapRun's) in the detail."""
+
+    id = serializers.IntegerField(read_only=True)
+    arn = serializers.CharField(read_only=True)
+    execution = serializers.IntegerField(source="execution_id", read_only=True)
+    execution_arn = serializers.CharField(source="execution.arn", read_only=True)
+    state_name = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    state_machine_arn = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    start_date = serializers.DateTimeField(read_only=True)
+    stop_date = serializers.DateTimeField(read_only=True, allow_null=True)
+    max_concurrency = serializers.IntegerField(read_only=True)
+    tolerated_failure_percentage = serializers.FloatField(read_only=True)
+    tolerated_failure_count = serializers.IntegerField(read_only=True)
+    redrive_count = serializers.IntegerField(read_only=True)
+    redrive_date = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class MapRunDetailSerializer(MapRunSerializer):
+    item_counts = MapRunCountsSerializer(read_only=True)
+    execution_counts = MapRunCountsSerializer(read_only=True)
+
+
+class UpdateMapRunSerializer(serializers.Serializer):
+    """UpdateMapRun: any of the three, within AWS's ranges."""
+
+    max_concurrency = serializers.IntegerField(min_value=0, required=False)
+    tolerated_failure_percentage = serializers.FloatField(min_value=0, max_value=100, required=False)
+    tolerated_failure_count = serializers.IntegerField(min_value=0, required=False)
 
 
 class StartExecutionSerializer(serializers.Serializer):

@@ -160,6 +160,10 @@ def record_step(execution: Execution, step) -> None:
         raise StepConflict(execution.arn)
     if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
         ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
+    if step.children or step.child_events:
+        from executions import maprun
+
+        maprun.record_children(execution, step)  # Distributed Map children and their Map Runs
     execution.step += 1
     execution.event_count += len(step.events)
     for name, value in changes.items():
@@ -264,6 +268,10 @@ def stop_execution(execution: Execution, *, error: str | None = None, cause: str
     if execution.state_machine.type == StateMachine.EXPRESS:
         # AWS: StopExecution does not take Express execution ARNs.
         raise errors.InvalidArn("Invalid Arn: 'Resource type not valid in this context: express'")
+    if execution.map_run_id is not None:
+        from executions import maprun
+
+        return maprun.stop_child(execution, error=error, cause=cause)  # the parent's Map stops it
     if execution.status == Execution.RUNNING:
         deliver(execution.pk, [sig.StopExecution(error, cause)])
         execution.refresh_from_db()
@@ -293,6 +301,10 @@ def redrive_execution(execution: Execution, *, client_token: str | None = None) 
             raise errors.ExecutionNotRedrivable("Express executions cannot be redriven")
         if execution.state_machine.status != StateMachine.ACTIVE:
             raise errors.ExecutionNotRedrivable(f"State machine {execution.state_machine.name} has been deleted")
+        if execution.map_run_id is not None:
+            from executions import maprun
+
+            maprun.refuse_redrive(execution)
         if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
             raise errors.ExecutionNotRedrivable(f"Execution is {execution.status}: only FAILED, TIMED_OUT or "
                                                 "ABORTED executions can be redriven")
@@ -352,7 +364,8 @@ def list_executions(arn: str, *, status: str | None = None, redriven: bool | Non
     target = designer_services.find_state_machine(arn)
     if target.machine.type == StateMachine.EXPRESS:
         raise errors.StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
-    executions = Execution.objects.filter(state_machine=target.machine).order_by("-id")
+    # A Distributed Map's children are listed by their Map Run (ListExecutions mapRunArn), not by machine.
+    executions = Execution.objects.filter(state_machine=target.machine, map_run=None).order_by("-id")
     if target.version is not None:
         executions = executions.filter(version_arn=arn)
     elif target.alias is not None:

@@ -11,19 +11,22 @@ from rest_framework.views import APIView
 
 from designer import errors
 from designer.views import get_state_machine
-from executions import callbacks, services
-from executions.models import Activity, Execution
+from executions import callbacks, maprun, services
+from executions.models import Activity, Execution, MapRun
 from executions.serializers import (
     ActivitySerializer,
     ExecutionEventSerializer,
     ExecutionPageSerializer,
     ExecutionSerializer,
+    MapRunDetailSerializer,
+    MapRunSerializer,
     RedriveExecutionSerializer,
     StartExecutionSerializer,
     StopExecutionSerializer,
     TaskFailureSerializer,
     TaskHeartbeatSerializer,
     TaskSuccessSerializer,
+    UpdateMapRunSerializer,
 )
 
 MAX_PAGE = 1000
@@ -33,7 +36,7 @@ def executions() -> QuerySet[Execution]:
     """Executions as the REST API shows them: with their machine, revision, parent and number of children."""
     children = (Execution.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
                 .annotate(count=Count("pk")).values("count"))
-    return (Execution.objects.select_related("state_machine", "revision", "parent")
+    return (Execution.objects.select_related("state_machine", "revision", "parent", "map_run")
             .annotate(child_count=Coalesce(Subquery(children), 0)))
 
 
@@ -84,7 +87,8 @@ class MachineExecutionsView(APIView):
 
     @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
     def get(self, request: Request, name: str) -> Response:
-        return _page(request, executions().filter(state_machine=get_state_machine(name)))
+        # A Distributed Map's children are listed with their Map Run (map-runs/<id>/executions/).
+        return _page(request, executions().filter(state_machine=get_state_machine(name), map_run=None))
 
     @extend_schema(request=StartExecutionSerializer, responses={201: ExecutionSerializer})
     def post(self, request: Request, name: str) -> Response:
@@ -144,6 +148,52 @@ class ExecutionHistoryView(APIView):
         return Response({"events": ExecutionEventSerializer(events, many=True).data,
                          "next_after": events[-1].event_id if more else None,
                          "status": execution.status})
+
+
+def get_map_run(pk: int) -> MapRun:
+    run = MapRun.objects.select_related("execution").filter(pk=pk).first()
+    if run is None:
+        raise errors.ResourceNotFound(f"Map Run does not exist: '{pk}'")
+    return run
+
+
+def _map_run_detail(run: MapRun) -> dict:
+    run.item_counts, run.execution_counts = maprun.counts(run)
+    return MapRunDetailSerializer(run).data
+
+
+class ExecutionMapRunsView(APIView):
+    """The Map Runs an execution's Distributed Maps started, newest first (ListMapRuns)."""
+
+    @extend_schema(responses=MapRunSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        execution = get_execution(pk)
+        runs = maprun.list_map_runs(execution).select_related("execution")
+        return Response({"map_runs": MapRunSerializer(runs, many=True).data})
+
+
+class MapRunDetailView(APIView):
+    """GET: a Map Run with its item and execution counts (DescribeMapRun). PATCH: UpdateMapRun."""
+
+    @extend_schema(responses=MapRunDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_map_run_detail(get_map_run(pk)))
+
+    @extend_schema(request=UpdateMapRunSerializer, responses=MapRunDetailSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        data = _valid(UpdateMapRunSerializer, request.data)
+        maprun.update_map_run(get_map_run(pk), max_concurrency=data.get("max_concurrency"),
+                              tolerated_count=data.get("tolerated_failure_count"),
+                              tolerated_percentage=data.get("tolerated_failure_percentage"))
+        return Response(_map_run_detail(get_map_run(pk)))
+
+
+class MapRunExecutionsView(APIView):
+    """GET ?status=&before=<id>&limit=: a Map Run's child executions, newest first."""
+
+    @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
+    def get(self, request: Request, pk: int) -> Response:
+        return _page(request, executions().filter(map_run=get_map_run(pk)))
 
 
 class ActivityListView(APIView):

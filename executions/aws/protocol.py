@@ -26,7 +26,10 @@ def reply(data: dict, status: int = 200) -> HttpResponse:
 
 def error_reply(exc: FlowdeckError) -> HttpResponse:
     namespace = getattr(exc, "namespace", SERVICE_NAMESPACE)
-    response = reply({"__type": f"{namespace}#{exc.code}", "message": exc.message}, status=exc.status)
+    body = {"__type": f"{namespace}#{exc.code}", "message": exc.message}
+    if getattr(exc, "reason", None):  # ValidationException's reason (e.g. CANNOT_UPDATE_COMPLETED_MAP_RUN)
+        body["reason"] = exc.reason
+    response = reply(body, status=exc.status)
     response["x-amzn-ErrorType"] = exc.code
     return response
 

@@ -218,10 +218,8 @@ class _Run:
         if isinstance(signal, sig.FailExecution):
             self.end_execution(FAILED, "ExecutionFailed", "executionFailedEventDetails", signal.error, signal.cause)
             return
-        if isinstance(signal, sig.UpdateMapRun):
-            for frame in list(state.frames.values()):
-                if frame.phase == "running" and frame.data.get("map_run") == signal.map_run_arn:
-                    self.handlers["Map"].update(self, frame, self.machine.states[frame.state], signal)
+        if isinstance(signal, (sig.UpdateMapRun, sig.StopChild)):
+            self.handlers["Map"].signal(self, signal)
             return
         key = signal.timer_id if isinstance(signal, sig.TimerFired) else signal.task_id
         if isinstance(signal, sig.TimerFired):

@@ -82,8 +82,17 @@ class UpdateMapRun(_Plain):
     tolerated_failure_percentage: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StopChild(_Plain):
+    """StopExecution of one Distributed Map child: it ends ABORTED, which its Map Run counts as a failed item."""
+
+    execution_arn: str
+    error: str | None = None
+    cause: str | None = None
+
+
 Signal = (TaskStarted | TaskSubmitted | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | StopExecution
-          | FailExecution | UpdateMapRun)
+          | FailExecution | UpdateMapRun | StopChild)
 
 # --- commands: engine -> host ---------------------------------------------------------------------
 

@@ -348,3 +348,20 @@ def test_a_run_state_from_before_child_histories_still_runs():
     host.state = RunState.from_json(data)
     host.answer(host.tasks.pop(), "done")
     assert host.state.status == "SUCCEEDED"
+
+
+def test_stopping_one_child_aborts_it_and_counts_a_failed_item():
+    host = Host(compile_machine(distributed(WORK, "Work", ToleratedFailureCount=1)))
+    host.start([0, 1, 2])
+    second = host.child(1)
+    host.send(sig.StopChild(second, "Halt", "by hand"))
+    assert host.state.status == "RUNNING"  # one failed item is tolerated
+    assert host.histories[second][-1] == {
+        "timestamp": "2026-01-01T00:00:00.000Z", "type": "ExecutionAborted", "id": 4, "previousEventId": 3,
+        "executionAbortedEventDetails": {"error": "Halt", "cause": "by hand"}}
+    assert host.kinds("ended") == [{"kind": "ended", "arn": second, "status": "ABORTED", "error": "Halt",
+                                    "cause": "by hand"}]
+    assert [task.input for task in host.tasks] == [0, 2]  # its task was cancelled
+    host.send(sig.StopChild(second))  # stopping it again changes nothing
+    host.answer_all(lambda task: task.input)
+    assert (host.state.status, host.state.output) == ("SUCCEEDED", [0, {"Error": "Halt", "Cause": "by hand"}, 2])

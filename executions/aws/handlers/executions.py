@@ -9,6 +9,7 @@ from django.utils import timezone
 from designer import errors
 from designer import services as machines
 from designer.models import StateMachine
+from executions import maprun
 from executions import services as runs
 from executions.aws.dispatch import action
 from executions.aws.handlers.state_machines import METADATA_ONLY_DEFINITION
@@ -33,9 +34,14 @@ def describe_execution(params: dict) -> dict:
     redrivable = execution.status in _UNSUCCESSFUL and execution.stop_date is not None \
         and execution.stop_date > timezone.now() - timedelta(days=REDRIVE_DAYS) \
         and execution.state_machine.status == StateMachine.ACTIVE
+    redrive_status = "REDRIVABLE" if redrivable else "NOT_REDRIVABLE"
+    reason = None if redrivable else f"Execution is {execution.status} and cannot be redriven"
+    child = execution.map_run
+    if child is not None:  # a Distributed Map child: its Map Run redrives it
+        redrive_status, reason = maprun.redrive_status(execution)
     return {
         "executionArn": execution.arn,
-        "stateMachineArn": execution.state_machine.arn,
+        "stateMachineArn": child.state_machine_arn if child is not None else execution.state_machine.arn,
         "name": execution.name,
         "status": execution.status,
         "startDate": execution.start_date,
@@ -49,10 +55,11 @@ def describe_execution(params: dict) -> dict:
         "traceHeader": execution.trace_header or None,
         "stateMachineVersionArn": execution.version_arn or None,
         "stateMachineAliasArn": execution.alias_arn or None,
+        "mapRunArn": child.arn if child is not None else None,
         "redriveCount": execution.redrive_count,
         "redriveDate": execution.redrive_date,
-        "redriveStatus": "REDRIVABLE" if redrivable else "NOT_REDRIVABLE",
-        "redriveStatusReason": None if redrivable else f"Execution is {execution.status} and cannot be redriven",
+        "redriveStatus": redrive_status,
+        "redriveStatusReason": reason,
     }
 
 
@@ -65,23 +72,35 @@ def stop_execution(params: dict) -> dict:
 
 @action("ListExecutions")
 def list_executions(params: dict) -> dict:
-    arn = params.get("stateMachineArn")
-    if params.get("mapRunArn") is not None:
-        raise errors.ResourceNotFound(f"Map Run does not exist: '{params['mapRunArn']}'")
-    if arn is None:
+    arn, map_run_arn = params.get("stateMachineArn"), params.get("mapRunArn")
+    if arn is not None and map_run_arn is not None:
+        raise errors.ValidationException("Must provide either a StateMachine ARN or a MapRun ARN, but not both")
+    if arn is None and map_run_arn is None:
         raise errors.ValidationException("Must provide a StateMachine ARN or a MapRun ARN")
-    redrive = params.get("redriveFilter")
-    executions = runs.list_executions(arn, status=params.get("statusFilter"),
-                                      redriven=None if redrive is None else redrive == "REDRIVEN")
-    scope = f"ListExecutions:{arn}:{params.get('statusFilter')}:{redrive}"
+    status, redrive = params.get("statusFilter"), params.get("redriveFilter")
+    redriven = None if redrive is None else redrive == "REDRIVEN"
+    if map_run_arn is not None:
+        run = maprun.find_map_run(map_run_arn)
+        executions = maprun.child_executions(run, status=status, redriven=redriven)
+        scope = f"ListExecutions:{map_run_arn}:{status}:{redrive}"
+        rows, token = page(executions, params, scope=scope, descending=True)
+        return {"executions": [dict(_summary(execution), stateMachineArn=run.state_machine_arn,
+                                    mapRunArn=run.arn, itemCount=execution.item_count) for execution in rows],
+                "nextToken": token}
+    if status == Execution.PENDING_REDRIVE:
+        # Only the children of a redriven Map Run wait for their redrive.
+        raise errors.ValidationException("The PENDING_REDRIVE status filter can be used only with a MapRun ARN")
+    executions = runs.list_executions(arn, status=status, redriven=redriven)
+    scope = f"ListExecutions:{arn}:{status}:{redrive}"
     rows, token = page(executions.select_related("state_machine"), params, scope=scope, descending=True)
-    return {"executions": [_summary(execution) for execution in rows], "nextToken": token}
+    return {"executions": [dict(_summary(execution), stateMachineArn=execution.state_machine.arn)
+                           for execution in rows], "nextToken": token}
 
 
 def _summary(execution: Execution) -> dict:
-    return {"executionArn": execution.arn, "stateMachineArn": execution.state_machine.arn,
-            "name": execution.name, "status": execution.status, "startDate": execution.start_date,
-            "stopDate": execution.stop_date, "stateMachineVersionArn": execution.version_arn or None,
+    return {"executionArn": execution.arn, "name": execution.name, "status": execution.status,
+            "startDate": execution.start_date, "stopDate": execution.stop_date,
+            "stateMachineVersionArn": execution.version_arn or None,
             "stateMachineAliasArn": execution.alias_arn or None, "redriveCount": execution.redrive_count,
             "redriveDate": execution.redrive_date}
 
@@ -109,8 +128,9 @@ def describe_state_machine_for_execution(params: dict) -> dict:
     execution = runs.find_execution(params["executionArn"])
     machine, revision = execution.state_machine, execution.revision
     data = params.get("includedData") != "METADATA_ONLY"
+    child = execution.map_run  # a Distributed Map child runs the machine of its Map Run, <machine>/<label>
     return {
-        "stateMachineArn": machine.arn,
+        "stateMachineArn": child.state_machine_arn if child is not None else machine.arn,
         "name": machine.name,
         "definition": revision.definition if data else METADATA_ONLY_DEFINITION,
         "roleArn": revision.role_arn,
@@ -120,6 +140,8 @@ def describe_state_machine_for_execution(params: dict) -> dict:
         "encryptionConfiguration": machines.encryption_configuration(machine.encryption_configuration),
         "revisionId": machines.shown_revision_id(revision),
         "variableReferences": (machines.revision_variable_references(revision) or None) if data else None,
+        "mapRunArn": child.arn if child is not None else None,
+        "label": child.label if child is not None else None,
     }
 
 

@@ -16,9 +16,10 @@ from designer.asl import errors
 from designer.asl.dataflow import JSONATA
 from designer.asl.errors import StatesError
 from executions.engine import children
+from executions.engine import signals as sig
 from executions.engine.interpreter import dumps, payload_size
 from executions.engine.retry import fail_state
-from executions.engine.runstate import FAILED, SUCCEEDED, Frame
+from executions.engine.runstate import ABORTED, FAILED, SUCCEEDED, Frame
 from executions.engine.states.base import CompositeHandler
 
 if TYPE_CHECKING:
@@ -163,7 +164,8 @@ class MapHandler(CompositeHandler):
         starting = data.pop("starting", None)
         if starting:
             for child_id in reversed(starting):  # pushed last-first: iteration order when popped
-                run.push(run.state.frames[child_id])
+                if child_id in run.state.frames:  # (a child stopped before it ran is gone)
+                    run.push(run.state.frames[child_id])
             return False
         if data["active"]:
             return False
@@ -298,7 +300,28 @@ class MapHandler(CompositeHandler):
         parent.phase = "failed"
         run.push(parent)
 
-    def update(self, run: _Run, frame: Frame, state: MapState, signal) -> None:
+    def signal(self, run: _Run, signal: sig.UpdateMapRun | sig.StopChild) -> None:
+        """UpdateMapRun for a running Map Run, or StopExecution of a running child (ignored once over)."""
+        for frame in list(run.state.frames.values()):
+            if isinstance(signal, sig.UpdateMapRun):
+                if frame.phase == "running" and frame.data.get("map_run") == signal.map_run_arn:
+                    self.update(run, frame, run.machine.states[frame.state], signal)
+            elif frame.execution is not None and frame.execution["Id"] == signal.execution_arn:
+                self._stop_child(run, frame, signal)
+
+    def _stop_child(self, run: _Run, child: Frame, signal: sig.StopChild) -> None:
+        parent = run.state.frames[child.parent]
+        frames = children.subtree(run, child)
+        children.ended(run, child, ABORTED, error=signal.error, cause=signal.cause)
+        children.keep(run, child, frames)
+        for frame in reversed(frames):
+            run.drop_frame(frame)
+        parent.data["active"] -= 1
+        # AWS counts a child stopped by the user as aborted; its item did not succeed, so it is a failed item.
+        self._iteration_failed(run, parent, run.machine.states[parent.state], child.index, signal.error,
+                               signal.cause)
+
+    def update(self, run: _Run, frame: Frame, state: MapState, signal: sig.UpdateMapRun) -> None:
         """UpdateMapRun: new MaxConcurrency and tolerated failures for the running Map Run, from now on."""
         data = frame.data
         if signal.max_concurrency is not None:
