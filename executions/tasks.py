@@ -48,9 +48,10 @@ def invoke_task(context: TaskContext, execution_id: int, command: dict) -> None:
 
 
 def _not_started(execution_id: int, task_id: str) -> bool:
-    """Whether the task is still awaited and nothing of its run was committed: its frame's last event is still
-    the *Scheduled one (a callback or .sync task whose Started was committed waits for its answer instead)."""
-    from executions.models import Execution, ExecutionEvent
+    """Whether the task is still awaited and nothing of its run was committed: its frame has not recorded the
+    task's Started (a callback or .sync task whose Started was committed waits for its answer instead). The run
+    state says so for every frame, a Distributed Map child's too (whose events are in the child's history)."""
+    from executions.models import Execution
 
     try:
         run_state = (Execution.objects.filter(pk=execution_id, status=Execution.RUNNING)
@@ -59,10 +60,7 @@ def _not_started(execution_id: int, task_id: str) -> bool:
         if frame_id is None:
             return False
         frame = next((f for f in run_state["frames"] if f["id"] == frame_id), None)
-        event_id = frame["last_event"] if frame is not None else 0
-        last = (ExecutionEvent.objects.filter(execution_id=execution_id, event_id=event_id)
-                .values_list("type", flat=True).first())
-        return last is None or last.endswith("Scheduled")  # None: an Express execution keeps no history
+        return frame is None or not frame["data"].get("started")
     except OperationalError:
         return True  # cannot tell: call again rather than lose the task (at-least-once)
 

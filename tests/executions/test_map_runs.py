@@ -2,11 +2,15 @@
 Distributed Map children as executions of their own, DescribeMapRun, ListMapRuns, UpdateMapRun,
 ListExecutions(mapRunArn), stopping and redriving; and the REST API's view of Map Runs."""
 import json
+from datetime import timedelta
 
 import pytest
+from django.tasks.base import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from executions import resources
-from executions.models import Execution, MapRun
+from executions.models import Execution, MapRun, Worker
 from tests.executions.aws_helpers import PREFIX, error_of, make, sfn, unchecked  # noqa: F401
 from tests.executions.runtime import drain
 
@@ -403,3 +407,33 @@ def test_the_rest_api_shows_map_runs_and_their_children(sfn, api_client):
     schema = api_client.get("/api/schema/").content.decode()
     assert "/api/map-runs/{id}/executions/" in schema and "/api/executions/{id}/map-runs/" in schema
     assert MapRun.objects.count() == 1
+
+
+@resources.function("maprun-count")
+def count_calls(event):
+    count_calls.calls += 1
+    return event
+
+
+count_calls.calls = 0
+
+
+def test_a_recovered_task_job_inside_a_child_calls_its_function_once(sfn):
+    # A worker that claimed a child's task job died before calling the function: the recovered job must call
+    # it (the child's Scheduled event is in the child's history, not the parent's), and only once.
+    count_calls.calls = 0
+    machine = make(sfn, name="Jobs", definition=distributed(
+        {"Count": {"Type": "Task", "Resource": FUNCTION + "maprun-count", "End": True}}, "Count"))
+    parent = sfn.start_execution(stateMachineArn=machine, input=json.dumps([{"n": 0}]))["executionArn"]
+    long_ago = timezone.now() - timedelta(seconds=60)
+    Worker.objects.create(worker_id="dead", host="elsewhere", pid=1, last_seen=long_ago)
+    DBTaskResult.objects.filter(task_path__endswith="invoke_task").update(
+        status=TaskResultStatus.RUNNING, worker_ids=["dead"], started_at=long_ago)
+    drain()
+    assert sfn.describe_execution(executionArn=parent)["status"] == "SUCCEEDED"
+    assert count_calls.calls == 1
+    # Run again once its outcome is committed, the job does not call the function again.
+    DBTaskResult.objects.filter(task_path__endswith="invoke_task").update(
+        status=TaskResultStatus.READY, worker_ids=["dead"])
+    drain()
+    assert count_calls.calls == 1
