@@ -365,3 +365,15 @@ def test_stopping_one_child_aborts_it_and_counts_a_failed_item():
     host.send(sig.StopChild(second))  # stopping it again changes nothing
     host.answer_all(lambda task: task.input)
     assert (host.state.status, host.state.output) == ("SUCCEEDED", [0, {"Error": "Halt", "Cause": "by hand"}, 2])
+
+
+def test_a_redriven_map_run_keeps_the_limits_update_map_run_gave_it():
+    host = Host(compile_machine(distributed(WORK, "Work", MaxConcurrency=1)))
+    host.start([0, 1, 2, 3])
+    map_run = host.kinds("map_run_started")[0]["arn"]
+    host.send(sig.UpdateMapRun(map_run, max_concurrency=2))
+    host.answer(host.tasks.pop(0), error="Bad")
+    assert host.state.status == "FAILED"
+    host.tasks.clear()
+    host.redrive()
+    assert len(host.tasks) == 2  # MaxConcurrency 2, as updated, not 1 as defined

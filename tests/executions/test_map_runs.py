@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from executions import resources
-from executions.models import Execution, MapRun, Worker
+from executions.models import Execution, ExecutionEvent, MapRun, Worker
+from executions.retention import prune_closed_executions
 from tests.executions.aws_helpers import PREFIX, error_of, make, sfn, unchecked  # noqa: F401
 from tests.executions.runtime import drain
 
@@ -222,6 +223,9 @@ def test_item_batches_are_children_whose_items_are_counted(sfn):
     inputs = sorted(json.loads(sfn.describe_execution(executionArn=c["executionArn"])["input"])["Items"]
                     for c in batches)
     assert inputs == [[1, 2], [3, 4], [5]]
+    # Closed long enough ago, the parent goes with its Map Run, its children and their histories.
+    assert prune_closed_executions(timezone.now() + timedelta(days=365)) == 4
+    assert (Execution.objects.count(), MapRun.objects.count(), ExecutionEvent.objects.count()) == (0, 0, 0)
 
 
 def test_update_map_run_changes_a_running_map_run(sfn):

@@ -95,6 +95,7 @@ class MapHandler(CompositeHandler):
         arn = data["map_run"] = retained["map_run"]
         count = data["redrives"] = retained.get("redrives", 0) + 1
         data["redrivable"] = retained.get("redrivable") or {}
+        data["limit"], data["tolerated"] = retained["limit"], retained["tolerated"]
         run.emit(frame, "MapRunRedriven", "mapRunRedrivenEventDetails", {"mapRunArn": arn, "redriveCount": count})
         pending = [kept["frames"][0]["execution"]["Id"] for kept in data["redrivable"].values()]
         children.record(run, "map_run_redriven", arn=arn, redrive_count=count, pending=pending)
@@ -295,7 +296,8 @@ class MapHandler(CompositeHandler):
         run.emit(parent, "MapRunFailed", "mapRunFailedEventDetails", {"error": error, "cause": cause})
         children.record(run, "map_run_ended", arn=data["map_run"], status=FAILED)
         retained = {"results": data["results"], "completed": data["completed"], "map_run": data["map_run"],
-                    "redrives": data.get("redrives", 0), "redrivable": data.get("redrivable") or {}}
+                    "redrives": data.get("redrives", 0), "redrivable": data.get("redrivable") or {},
+                    "limit": data["limit"], "tolerated": data["tolerated"]}  # (as UpdateMapRun may have left them)
         parent.data = {"error": error, "cause": cause, "retained": retained}
         parent.phase = "failed"
         run.push(parent)
