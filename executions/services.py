@@ -13,17 +13,19 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.tasks.base import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from designer import errors
 from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
-from executions import deletion, quotas
+from executions import deletion, queue, quotas
 from executions.engine import signals as sig
-from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance,
+from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance, iso,
                                            payload_size, start)
 from executions.engine.resources import describe
 from executions.engine.runstate import RUNNING, RunState
@@ -85,31 +87,32 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
     is_express = machine.type == StateMachine.EXPRESS
     # AWS: Express names need not be unique (the ARN adds a UUID); Standard names are, per machine.
     arn = express.express_arn(machine.name, name) if is_express else Execution.make_arn(machine.name, name)
-    existing = None if is_express else Execution.objects.filter(arn=arn).first()
-    if existing is not None:
-        # AWS Standard: the same name and input while it runs is the same execution (idempotent start).
-        if existing.status == Execution.RUNNING and existing.input == text and \
-                machine.type == StateMachine.STANDARD:
-            return existing
-        raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
     if not is_express:
         quotas.check_open_executions()  # AWS's quota of open Standard executions
     compiled = compiled_machine(revision)
     now = timezone.now()
-    with transaction.atomic():
-        execution = Execution.objects.create(
-            arn=arn, name=name, state_machine=machine, revision=revision, input=text, start_date=now,
-            version_arn=version.arn if version is not None else "",
-            alias_arn=alias.arn if alias is not None else "", parent=parent, test_case=test_case,
-            trace_header=trace_header, parent_task_id=parent_task_id, parent_pattern=parent_pattern,
-        )
-        max_duration = MAX_DURATION_SECONDS if machine.type == StateMachine.STANDARD \
-            else EXPRESS_MAX_DURATION_SECONDS
-        step = start(compiled, value, now=now, name=name, state_machine_name=machine.name,
-                     state_machine_id=machine.arn, execution_id=arn, role_arn=revision.role_arn,
-                     token_factory=new_token, max_duration_seconds=max_duration,
-                     max_history_events=_history_cap(execution))
-        record_step(execution, step)
+    max_duration = MAX_DURATION_SECONDS if machine.type == StateMachine.STANDARD else EXPRESS_MAX_DURATION_SECONDS
+    step = start(compiled, value, now=now, name=name, state_machine_name=machine.name, state_machine_id=machine.arn,
+                 execution_id=arn, role_arn=revision.role_arn, token_factory=new_token,
+                 max_duration_seconds=max_duration, max_history_events=None if is_express else MAX_HISTORY_EVENTS)
+    execution = Execution(
+        arn=arn, name=name, state_machine=machine, revision=revision, input=text, start_date=now,
+        version_arn=version.arn if version is not None else "", alias_arn=alias.arn if alias is not None else "",
+        parent=parent, test_case=test_case, trace_header=trace_header, parent_task_id=parent_task_id,
+        parent_pattern=parent_pattern,
+    )
+    try:
+        with transaction.atomic():
+            record_step(execution, step, insert=True)  # the row is inserted with the first step's state
+    except IntegrityError:
+        # The name is taken (Standard names are unique per machine; the unique ARN says so, no SELECT first).
+        existing = Execution.objects.filter(arn=arn).first()
+        if existing is None:
+            raise
+        # AWS Standard: the same name and input while it runs is the same execution (idempotent start).
+        if existing.status == Execution.RUNNING and existing.input == text:
+            return existing
+        raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'") from None
     return execution
 
 
@@ -124,8 +127,10 @@ def deliver(execution_id: int, incoming: list) -> None:
             with transaction.atomic():
                 # Only the execution's row: a bare FOR UPDATE would lock the joined state machine and revision
                 # rows too, so every step of every execution of a machine would queue behind one another.
+                # Not the big texts a step does not read (the input, the definition: its compile is cached).
                 execution = (Execution.objects.select_for_update(of=("self",))
-                             .select_related("revision", "state_machine").get(pk=execution_id))
+                             .select_related("revision", "state_machine")
+                             .defer("input", "revision__definition").get(pk=execution_id))
                 if execution.status != Execution.RUNNING:
                     return  # late outcomes of a finished execution are dropped, as stale ones are
                 incoming = deletion.signals_for(execution, incoming)  # its state machine may be being deleted
@@ -139,38 +144,46 @@ def deliver(execution_id: int, incoming: list) -> None:
     raise StepConflict(f"execution {execution_id}: too many concurrent steps")
 
 
-def record_step(execution: Execution, step) -> None:
-    """Append the step's events, store the run state, queue the commands: call inside a transaction."""
+def record_step(execution: Execution, step, *, insert: bool = False) -> None:
+    """Append the step's events, store the run state, queue the commands: call inside a transaction.
+
+    With `insert`, the execution is new: its row is inserted with the step's state instead of updated."""
     state = step.state
     done = state.status != RUNNING
     changes = {
         "run_state": state.to_json(),
-        "step": F("step") + 1,
         "status": state.status,
-        "event_count": F("event_count") + len(step.events),
         "transitions": state.transitions,
     }
     if done:
         changes.update(stop_date=timezone.now(), error=state.error, cause=state.cause,
                        output=json.dumps(state.output, separators=(",", ":"), ensure_ascii=False)
                        if state.status == Execution.SUCCEEDED else None)
-    # The guarded update comes first: a step that lost the race stops here, before its events could collide
-    # with the winner's (unique event ids), which would fail the job instead of retrying the step.
-    if Execution.objects.filter(pk=execution.pk, step=execution.step).update(**changes) != 1:
-        raise StepConflict(execution.arn)
+    if insert:
+        for name, value in changes.items():
+            setattr(execution, name, value)
+        execution.step, execution.event_count = 1, len(step.events)
+        execution.save(force_insert=True)
+    else:
+        # The guarded update comes first: a step that lost the race stops here, before its events could
+        # collide with the winner's (unique event ids), which would fail the job instead of retrying the step.
+        guarded = dict(changes, step=F("step") + 1, event_count=F("event_count") + len(step.events))
+        if Execution.objects.filter(pk=execution.pk, step=execution.step).update(**guarded) != 1:
+            raise StepConflict(execution.arn)
+        execution.step += 1
+        execution.event_count += len(step.events)
+        for name, value in changes.items():
+            setattr(execution, name, value)
     if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
         ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
     if step.children or step.child_events:
         from executions import maprun
 
         maprun.record_children(execution, step)  # Distributed Map children and their Map Runs
-    execution.step += 1
-    execution.event_count += len(step.events)
-    for name, value in changes.items():
-        if name not in ("step", "event_count"):
-            setattr(execution, name, value)
+    outbox = queue.Outbox()
     for command in step.commands:
-        _schedule(execution, command)
+        _schedule(execution, command, outbox)
+    outbox.flush()
     if done:
         if execution.test_case or _issues_tokens(execution.revision):
             _close_tokens(execution)
@@ -198,7 +211,7 @@ def _event_row(execution: Execution, event: dict) -> ExecutionEvent:
     )
 
 
-def _schedule(execution: Execution, command) -> None:
+def _schedule(execution: Execution, command, outbox: queue.Outbox) -> None:
     from executions import tasks
 
     if isinstance(command, sig.InvokeTask):
@@ -215,16 +228,16 @@ def _schedule(execution: Execution, command) -> None:
                 # An activity's work waits in its queue for a worker's GetActivityTask; nothing to call.
                 activity = Activity.objects.filter(name=command.resource.rsplit(":", 1)[-1]).first()
                 if activity is None:
-                    transaction.on_commit(lambda: tasks.fail_task.enqueue(
-                        execution.pk, command.task_id, "States.Runtime",
-                        f"Activity does not exist: '{command.resource}'"))
+                    outbox.add(tasks.fail_task, execution.pk, command.task_id, "States.Runtime",
+                               f"Activity does not exist: '{command.resource}'")
                     return
                 ActivityTask.objects.create(activity=activity, token=token,
                                             input=json.dumps(command.input, separators=(",", ":")))
                 return
-        tasks.invoke_task.enqueue(execution.pk, command.to_dict())
+        outbox.add(tasks.invoke_task, execution.pk, command.to_dict(), chain=True)
     elif isinstance(command, sig.StartTimer):
-        tasks.fire_timer.using(run_after=command.due).enqueue(execution.pk, command.timer_id)
+        outbox.add(tasks.fire_timer, execution.pk, command.timer_id, run_after=command.due,
+                   job_id=queue.timer_job_id(execution.pk, command.timer_id, iso(command.due)))
     elif isinstance(command, sig.CancelTask):
         _close_tokens(execution, task_id=command.task_id)
         from executions import nested
@@ -233,13 +246,9 @@ def _schedule(execution: Execution, command) -> None:
     elif isinstance(command, sig.CancelTimer):
         # The engine would ignore the timer anyway; dropping its job keeps the queue from filling up with
         # timers nobody waits for (e.g. every finished execution's one-year time-out).
-        from django.tasks.base import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-
-        DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=tasks.fire_timer.module_path,
-            args_kwargs__args__0=execution.pk, args_kwargs__args__1=command.timer_id,
-        ).delete()
+        if command.due is not None:
+            DBTaskResult.objects.filter(pk=queue.timer_job_id(execution.pk, command.timer_id, command.due),
+                                        status=TaskResultStatus.READY).delete()
 
 
 _ISSUES_TOKENS: dict[int, bool] = {}  # revision pk -> answer (revisions never change)

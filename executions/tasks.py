@@ -17,6 +17,7 @@ from django.db import OperationalError, close_old_connections
 from django.tasks import TaskContext, task
 from django.utils import timezone
 
+from executions import queue
 from executions.engine import signals as sig
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,9 @@ def _invoke(execution_id: int, command: dict) -> None:
     outcome = resources.invoke(execution_id, invoke)
     if outcome:
         # Retried on its own (and queued as deliver_outcome if need be): a busy database must not make the
-        # resource run again.
-        _with_retries(_deliver, execution_id, [signal.to_dict() for signal in outcome])
+        # resource run again. The step that takes the outcome also marks this job finished.
+        with queue.finishing_job():
+            _with_retries(_deliver, execution_id, [signal.to_dict() for signal in outcome])
 
 
 @task()
@@ -92,7 +94,8 @@ def _deliver(execution_id: int, signals: list[dict]) -> None:
 @task()
 def fire_timer(execution_id: int, timer_id: str) -> None:
     """A Wait, a retry backoff or a timeout is due."""
-    _with_retries(_fire, execution_id, timer_id)
+    with queue.finishing_job():
+        _with_retries(_fire, execution_id, timer_id)
 
 
 def _fire(execution_id: int, timer_id: str) -> None:

@@ -462,8 +462,7 @@ class _Run:
         for key in list(state.waiting):
             self.release(key)
         for timer in list(state.timers):
-            state.timers.pop(timer)
-            self.commands.append(sig.CancelTimer(timer))
+            self.commands.append(sig.CancelTimer(timer, state.timers.pop(timer)))
         state.frames.clear()
         state.runnable.clear()
 
@@ -479,8 +478,7 @@ class _Run:
         """Stop waiting for a task or timer, telling the host it may drop it."""
         self.state.waiting.pop(key, None)
         if key in self.state.timers:
-            self.state.timers.pop(key)
-            self.commands.append(sig.CancelTimer(key))
+            self.commands.append(sig.CancelTimer(key, self.state.timers.pop(key)))
         elif key.startswith("task-"):
             self.commands.append(sig.CancelTask(key))
 

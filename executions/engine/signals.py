@@ -6,7 +6,7 @@ All are plain data with `to_dict()` so a host can queue them durably.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -129,6 +129,8 @@ class StartTimer(_Plain):
 @dataclass(frozen=True, slots=True)
 class CancelTimer(_Plain):
     timer_id: str
+    # When it was due (ISO 8601, as the run state's `timers` held it): tells the host which timer job to drop.
+    due: str | None = field(default=None, compare=False)
 
 
 Command = InvokeTask | CancelTask | StartTimer | CancelTimer

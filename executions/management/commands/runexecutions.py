@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.tasks.base import TaskResultStatus
+from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
+from django_tasks_db.compat import TaskContext
 from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from executions import queue
 from executions.models import Worker
 from executions.retention import prune_closed_executions
 
@@ -109,6 +113,77 @@ def prune_finished_jobs() -> int:
     return deleted
 
 
+class ExecutionWorker(QueueWorker):
+    """django-tasks-db's worker loop, with what executions/queue.py adds: a job chained to this worker by the
+    step it just committed runs next without going back to the queue, and an idle worker sleeps until a step
+    queues work (or the poll interval passes) instead of sleeping the whole interval."""
+
+    def run(self) -> None:
+        waker = queue.Waker(self.worker_id)
+        try:
+            while self.running:
+                close_old_connections()
+                job, looked = self._claim()
+                if job is not None:
+                    self.run_task(job)
+                if self.batch and looked and job is None:
+                    return
+                if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                    return
+                if self.running and job is None:
+                    waker.wait(self.interval)
+        finally:
+            waker.close()
+
+    def _claim(self) -> tuple[DBTaskResult | None, bool]:
+        """The next ready job, claimed (the library's own queries); (None, False) when the database is busy."""
+        jobs = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        with exclusive_transaction(jobs.db):
+            try:
+                job = jobs.get_locked()
+                if job is not None:
+                    job.claim(self.worker_id)
+                return job, True
+            except OperationalError as exc:
+                if is_locked_database_exception(exc):
+                    return None, False
+                raise
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run the job, then the jobs its steps chained to this worker, one after the other."""
+        job, chain_left = db_task_result, queue.MAX_CHAIN
+        while job is not None:
+            with queue.running_job(job.id, self.worker_id, chain_left) as running:
+                self._run_one(job, running)
+            job, chain_left = running.chained, chain_left - 1
+            if job is not None and not self.running:
+                # Stopping: the chained job goes back to the queue for the others rather than wait for recovery.
+                DBTaskResult.objects.filter(pk=job.pk, status=TaskResultStatus.RUNNING).update(
+                    status=TaskResultStatus.READY, started_at=None)
+                return
+
+    def _run_one(self, job: DBTaskResult, running: queue.Running) -> None:
+        self.running_task = True
+        try:
+            task = job.task
+            result = job.task_result
+            backend = task.get_backend()
+            task_started.send(sender=type(backend), task_result=result)
+            if task.takes_context:
+                value = task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
+            else:
+                value = task.call(*result.args, **result.kwargs)
+            if not running.finished:  # else the step that took the job's outcome marked it finished
+                job.set_successful(value)
+            task_finished.send(sender=type(backend), task_result=job.task_result)
+        except BaseException as exc:  # noqa: BLE001 -- as the library's loop: the job fails, the worker goes on
+            job.set_failed(exc)
+            logger.exception("job %s failed", job.id)
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
+
+
 class Command(BaseCommand):
     help = "Run the execution worker: task invocations and timers, with heartbeats and crash recovery."
     # A worker restarted by a supervisor should be back at work at once; the server runs the checks.
@@ -129,12 +204,12 @@ class Command(BaseCommand):
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(worker_id, stale_after, stop), daemon=True)
         beat.start()
-        queue = QueueWorker(queue_names=["*"], interval=interval, batch=batch, backend_name="default",
-                            startup_delay=not batch, max_tasks=max_tasks, worker_id=worker_id,
-                            excluded_queue_names=[])
-        previous = self._configure_signals(queue)
+        jobs = ExecutionWorker(queue_names=["*"], interval=interval, batch=batch, backend_name="default",
+                               startup_delay=not batch, max_tasks=max_tasks, worker_id=worker_id,
+                               excluded_queue_names=[])
+        previous = self._configure_signals(jobs)
         try:
-            queue.run()
+            jobs.run()
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
@@ -143,16 +218,16 @@ class Command(BaseCommand):
             Worker.objects.filter(worker_id=worker_id).delete()
 
     @staticmethod
-    def _configure_signals(queue: QueueWorker) -> dict:
+    def _configure_signals(jobs: QueueWorker) -> dict:
         """SIGTERM / SIGINT: finish the job at hand, then stop at the top of the loop; a second one stops at once.
 
         (The queue's own handler exits on the spot when no job runs, which can be in the middle of claiming
         one: inside BEGIN on SQLite, leaving the connection unusable for the worker's farewell.)"""
         def stop(signum, frame):
-            if not queue.running:
+            if not jobs.running:
                 sys.exit(1)
             logger.warning("received %s: stopping after the current job", signal.strsignal(signum))
-            queue.running = False
+            jobs.running = False
 
         if threading.current_thread() is not threading.main_thread():
             return {}
