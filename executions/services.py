@@ -88,7 +88,13 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
     # AWS: Express names need not be unique (the ARN adds a UUID); Standard names are, per machine.
     arn = express.express_arn(machine.name, name) if is_express else Execution.make_arn(machine.name, name)
     if not is_express:
-        quotas.check_open_executions()  # AWS's quota of open Standard executions
+        try:
+            quotas.check_open_executions()  # AWS's quota of open Standard executions
+        except errors.ExecutionLimitExceeded:
+            existing = _started_before(arn, text)  # a repeated start is answered even at the limit
+            if existing is None:
+                raise
+            return existing
     compiled = compiled_machine(revision)
     now = timezone.now()
     max_duration = MAX_DURATION_SECONDS if machine.type == StateMachine.STANDARD else EXPRESS_MAX_DURATION_SECONDS
@@ -106,14 +112,23 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
             record_step(execution, step, insert=True)  # the row is inserted with the first step's state
     except IntegrityError:
         # The name is taken (Standard names are unique per machine; the unique ARN says so, no SELECT first).
-        existing = Execution.objects.filter(arn=arn).first()
+        existing = _started_before(arn, text)
         if existing is None:
             raise
-        # AWS Standard: the same name and input while it runs is the same execution (idempotent start).
-        if existing.status == Execution.RUNNING and existing.input == text:
-            return existing
-        raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'") from None
+        return existing
     return execution
+
+
+def _started_before(arn: str, text: str) -> Execution | None:
+    """The execution a repeated StartExecution names, if it is the same start; ExecutionAlreadyExists if the name
+    is taken otherwise; None if there is no such execution."""
+    existing = Execution.objects.filter(arn=arn).first()
+    if existing is None:
+        return None
+    # AWS Standard: the same name and input while it runs is the same execution (idempotent start).
+    if existing.status == Execution.RUNNING and existing.input == text:
+        return existing
+    raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
 
 
 def deliver(execution_id: int, incoming: list) -> None:
