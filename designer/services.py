@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,14 +56,20 @@ def check_express(compiled: Machine) -> None:
         raise errors.InvalidDefinition(f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {problem}'")
 
 
-@lru_cache(maxsize=256)
-def _compiled(revision_id: int, definition: str) -> Machine:
-    return compile_machine(definition, validate=False)
+_MACHINES: dict[uuid.UUID, Machine] = {}  # by revision_id (a random UUID: never reused, unlike a primary key)
+_MACHINES_KEPT = 256
 
 
 def compiled_machine(revision: StateMachineRevision) -> Machine:
-    """The compiled Machine of a revision, compiled once per process (revisions never change)."""
-    return _compiled(revision.pk, revision.definition)
+    """The compiled Machine of a revision, compiled once per process (revisions never change). A hit reads
+    only the revision's id, so callers may leave the definition text unloaded (`defer`)."""
+    machine = _MACHINES.get(revision.revision_id)
+    if machine is None:
+        machine = compile_machine(revision.definition, validate=False)
+        if len(_MACHINES) >= _MACHINES_KEPT:
+            _MACHINES.pop(next(iter(_MACHINES)), None)  # the oldest compiled
+        _MACHINES[revision.revision_id] = machine
+    return machine
 
 
 @lru_cache(maxsize=256)
@@ -161,7 +168,8 @@ def find_state_machine(arn: str) -> Target:
     StateMachineDoesNotExist; machines being deleted are found (their status says DELETING)."""
     _, rest = parse_arn(arn, "stateMachine")
     name, _, qualifier = rest.partition(":")
-    machine = StateMachine.objects.select_related("revision").filter(name=name).first()
+    # The definition text loads only when read: starting an execution needs its cached compile, not the text.
+    machine = StateMachine.objects.select_related("revision").defer("revision__definition").filter(name=name).first()
     # An ARN of another region or account names nothing here.
     if machine is None or arn != (f"{machine.arn}:{qualifier}" if qualifier else machine.arn):
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")

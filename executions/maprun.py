@@ -20,7 +20,8 @@ from django.utils import timezone
 from designer import errors
 from designer import services as designer_services
 from executions.engine import signals as sig
-from executions.models import Execution, ExecutionEvent, MapRun
+from executions import history
+from executions.models import Execution, MapRun
 
 _CHUNK = 500  # ARNs per IN (...) lookup: well under SQLite's limit on query parameters
 REDRIVE_WINDOW_DAYS = 14  # AWS: an execution (and so its Map Run's children) can be redriven for 14 days
@@ -82,8 +83,8 @@ def record_children(execution: Execution, step) -> None:
     for arn, events in step.child_events.items():
         row = created.get(arn) or existing.get(arn)
         if row is not None:
-            rows.extend(_event_row(row, event) for event in events)
-    ExecutionEvent.objects.bulk_create(rows, batch_size=_CHUNK)
+            rows.extend((row.pk, event) for event in events)
+    history.append(rows)
 
 
 def _map_runs(execution: Execution, records: list[dict], when: datetime) -> dict[str, MapRun]:
@@ -138,14 +139,6 @@ def _existing(execution: Execution, step) -> dict[str, Execution]:
             "id", "arn", "status", "stop_date", "output", "error", "cause", "redrive_count", "redrive_date",
             "event_count"))
     return found
-
-
-def _event_row(execution: Execution, event: dict) -> ExecutionEvent:
-    details = {key: value for key, value in event.items() if key.endswith("EventDetails")}
-    return ExecutionEvent(
-        execution=execution, event_id=event["id"], type=event["type"],
-        timestamp=datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00")),
-        previous_event_id=event["previousEventId"], details=details)
 
 
 # --- the API's view of Map Runs -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,13 +23,13 @@ from designer import errors
 from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
-from executions import deletion, queue, quotas
+from executions import deletion, history, queue, quotas
 from executions.engine import signals as sig
 from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance, iso,
                                            payload_size, start)
 from executions.engine.resources import describe
 from executions.engine.runstate import RUNNING, RunState
-from executions.models import Activity, ActivityTask, Execution, ExecutionEvent, TaskToken
+from executions.models import Activity, ActivityTask, Execution, TaskToken
 
 EXPRESS_MAX_DURATION_SECONDS = 300  # AWS: an Express execution runs at most five minutes
 _CONFLICT_RETRIES = 10
@@ -190,7 +190,7 @@ def record_step(execution: Execution, step, *, insert: bool = False) -> None:
         for name, value in changes.items():
             setattr(execution, name, value)
     if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
-        ExecutionEvent.objects.bulk_create([_event_row(execution, event) for event in step.events])
+        history.append((execution.pk, event) for event in step.events)
     if step.children or step.child_events:
         from executions import maprun
 
@@ -215,15 +215,6 @@ def _is_express(execution: Execution) -> bool:
 def _history_cap(execution: Execution) -> int | None:
     # AWS: a Standard execution fails past 25,000 history events; Express executions have no such cap.
     return None if _is_express(execution) else MAX_HISTORY_EVENTS
-
-
-def _event_row(execution: Execution, event: dict) -> ExecutionEvent:
-    details = {key: value for key, value in event.items() if key.endswith("EventDetails")}
-    return ExecutionEvent(
-        execution=execution, event_id=event["id"], type=event["type"],
-        timestamp=datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00")),
-        previous_event_id=event["previousEventId"], details=details,
-    )
 
 
 def _schedule(execution: Execution, command, outbox: queue.Outbox) -> None:
