@@ -23,7 +23,7 @@ from designer import errors
 from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
-from executions import deletion, history, queue, quotas
+from executions import deletion, history, queue, quotas, steprows
 from executions.engine import signals as sig
 from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance, iso,
                                            payload_size, start)
@@ -140,12 +140,9 @@ def deliver(execution_id: int, incoming: list) -> None:
     for _ in range(_CONFLICT_RETRIES):
         try:
             with transaction.atomic():
-                # Only the execution's row: a bare FOR UPDATE would lock the joined state machine and revision
-                # rows too, so every step of every execution of a machine would queue behind one another.
-                # Not the big texts a step does not read (the input, the definition: its compile is cached).
-                execution = (Execution.objects.select_for_update(of=("self",))
-                             .select_related("revision", "state_machine")
-                             .defer("input", "revision__definition").get(pk=execution_id))
+                execution = steprows.lock_for_step(execution_id)
+                if execution is None:
+                    raise Execution.DoesNotExist(f"execution {execution_id}")
                 if execution.status != Execution.RUNNING:
                     return  # late outcomes of a finished execution are dropped, as stale ones are
                 incoming = deletion.signals_for(execution, incoming)  # its state machine may be being deleted
@@ -182,8 +179,7 @@ def record_step(execution: Execution, step, *, insert: bool = False) -> None:
     else:
         # The guarded update comes first: a step that lost the race stops here, before its events could
         # collide with the winner's (unique event ids), which would fail the job instead of retrying the step.
-        guarded = dict(changes, step=F("step") + 1, event_count=F("event_count") + len(step.events))
-        if Execution.objects.filter(pk=execution.pk, step=execution.step).update(**guarded) != 1:
+        if not steprows.update_after_step(execution, changes, len(step.events)):
             raise StepConflict(execution.arn)
         execution.step += 1
         execution.event_count += len(step.events)
