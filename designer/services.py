@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,15 +61,24 @@ _MACHINES: dict[uuid.UUID, Machine] = {}  # by revision_id (a random UUID: never
 _MACHINES_KEPT = 256
 
 
+_MACHINES_LOCK = threading.Lock()
+
+
 def compiled_machine(revision: StateMachineRevision) -> Machine:
     """The compiled Machine of a revision, compiled once per process (revisions never change). A hit reads
-    only the revision's id, so callers may leave the definition text unloaded (`defer`)."""
-    machine = _MACHINES.get(revision.revision_id)
-    if machine is None:
-        machine = compile_machine(revision.definition, validate=False)
-        if len(_MACHINES) >= _MACHINES_KEPT:
-            _MACHINES.pop(next(iter(_MACHINES)), None)  # the oldest compiled
-        _MACHINES[revision.revision_id] = machine
+    only the revision's id, so callers may leave the definition text unloaded (`defer`). The least recently
+    used machine leaves the cache first."""
+    key = revision.revision_id
+    with _MACHINES_LOCK:
+        machine = _MACHINES.pop(key, None)
+        if machine is not None:
+            _MACHINES[key] = machine  # now the most recently used
+            return machine
+    machine = compile_machine(revision.definition, validate=False)
+    with _MACHINES_LOCK:
+        _MACHINES[key] = machine
+        while len(_MACHINES) > _MACHINES_KEPT:
+            del _MACHINES[next(iter(_MACHINES))]
     return machine
 
 

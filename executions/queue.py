@@ -121,6 +121,14 @@ class Outbox:
             self.wakes = True
         self.rows.append(row)
 
+    def cancel(self, job_id: Any) -> bool:
+        """Drop a job this step queued (a timer started and cancelled in the same step); False if none was."""
+        for index, row in enumerate(self.rows):
+            if row.id == job_id:
+                del self.rows[index]
+                return True
+        return False
+
     def flush(self) -> None:
         """Insert the rows (call inside the step's transaction) and, once it commits, tell the workers."""
         job = running()
@@ -181,12 +189,9 @@ class Waker:
         self._conn = None
         self._socket: socket.socket | None = None
         self._path: Path | None = None
-        if connection.vendor == "postgresql":
-            import psycopg
-
-            params = connection.get_connection_params()
-            self._conn = psycopg.connect(**params, autocommit=True)
-            self._conn.execute(f"LISTEN {CHANNEL}")
+        self._postgres = connection.vendor == "postgresql"
+        if self._postgres:
+            self._listen()
         else:
             directory = wake_dir()
             path = directory / f"{uuid.uuid4().hex[:12]}.sock"
@@ -200,14 +205,31 @@ class Waker:
                     self._socket.close()
                 self._socket = None
 
+    def _listen(self) -> None:
+        import psycopg
+
+        try:
+            self._conn = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+            self._conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            self._conn = None  # the database is away: poll until it is back
+
     def wait(self, timeout: float) -> None:
         """Return when woken, or after `timeout` seconds."""
-        if self._conn is not None:
-            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-                pass
-            # Several wake-ups may have queued: one look at the queue answers them all.
-            for _ in self._conn.notifies(timeout=0):
-                pass
+        if self._postgres and self._conn is None:
+            time.sleep(timeout)
+            self._listen()
+        elif self._conn is not None:
+            try:
+                for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                    pass
+                # Several wake-ups may have queued: one look at the queue answers them all.
+                for _ in self._conn.notifies(timeout=0):
+                    pass
+            except Exception:  # noqa: BLE001 -- a dropped LISTEN connection: poll, and listen again next time
+                with contextlib.suppress(Exception):
+                    self._conn.close()
+                self._conn = None
         elif self._socket is None:
             time.sleep(timeout)
         else:

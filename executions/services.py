@@ -249,8 +249,9 @@ def _schedule(execution: Execution, command, outbox: queue.Outbox) -> None:
         # The engine would ignore the timer anyway; dropping its job keeps the queue from filling up with
         # timers nobody waits for (e.g. every finished execution's one-year time-out).
         if command.due is not None:
-            DBTaskResult.objects.filter(pk=queue.timer_job_id(execution.pk, command.timer_id, command.due),
-                                        status=TaskResultStatus.READY).delete()
+            job_id = queue.timer_job_id(execution.pk, command.timer_id, command.due)
+            if not outbox.cancel(job_id):  # started in this very step: not inserted yet
+                DBTaskResult.objects.filter(pk=job_id, status=TaskResultStatus.READY).delete()
 
 
 _ISSUES_TOKENS: dict[int, bool] = {}  # revision pk -> answer (revisions never change)

@@ -35,4 +35,9 @@ class EndpointHandler(ASGIHandler):
 
     @staticmethod
     async def _endpoint(request: HttpRequest) -> HttpResponse:
-        return await endpoint(request)
+        # What the skipped middleware did that matters here: refuse a Host outside ALLOWED_HOSTS (DNS
+        # rebinding; DisallowedHost becomes a 400), and tell browsers not to sniff the JSON answers.
+        request.get_host()
+        response = await endpoint(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

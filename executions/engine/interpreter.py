@@ -223,7 +223,8 @@ class _Run:
             return
         key = signal.timer_id if isinstance(signal, sig.TimerFired) else signal.task_id
         if isinstance(signal, sig.TimerFired):
-            state.timers.pop(key, None)
+            if state.timers.pop(key, None) is None and key == EXECUTION_TIMER:
+                return  # stale: the execution's timer was cancelled (a host may still fire its job)
             if key == EXECUTION_TIMER:
                 # AWS (measured): error States.Timeout, no cause, previousEventId 0.
                 self.end_execution(TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails",

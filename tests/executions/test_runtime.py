@@ -275,3 +275,22 @@ def test_a_finished_execution_leaves_no_timer_jobs_behind():
     execution.refresh_from_db()
     assert execution.status == "SUCCEEDED"
     assert ready_jobs().count() == 0
+
+
+def test_a_timer_started_and_cancelled_in_one_step_leaves_no_job():
+    # A Standard execution that ends in its first step starts its execution timer and cancels it in that
+    # same step: the timer's job must not be left in the queue for a year.
+    machine = make_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    execution = services.start_execution(machine, input="{}")
+    assert execution.status == "SUCCEEDED"
+    assert not ready_jobs().exists()
+
+
+def test_a_cancelled_timer_job_is_deleted_and_a_late_one_is_ignored():
+    machine = make_machine({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}})
+    execution = services.start_execution(machine, input="{}")
+    assert ready_jobs().count() == 2  # the Wait's timer and the execution's
+    services.stop_execution(execution)
+    assert not ready_jobs().exists()
+    execution.refresh_from_db()
+    assert execution.status == "ABORTED"
