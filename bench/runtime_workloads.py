@@ -103,19 +103,8 @@ def create_machine(client, name: str, definition: dict, kind: str = "STANDARD") 
 
 
 def history(client, execution_arn: str) -> list[dict]:
-    """The whole history through GetExecutionHistory, page by page (at most 100 pages of 1,000)."""
-    events: list[dict] = []
-    token = None
-    for _ in range(100):
-        kwargs = {"executionArn": execution_arn, "maxResults": 1000}
-        if token:
-            kwargs["nextToken"] = token
-        page = client.get_execution_history(**kwargs)
-        events.extend(page["events"])
-        token = page.get("nextToken")
-        if not token:
-            break
-    return events
+    """The whole history through GetExecutionHistory, page by page (pages of 1,000)."""
+    return _all(client, "get_execution_history", "events", executionArn=execution_arn)
 
 
 def entered(events: list[dict]) -> int:
@@ -189,18 +178,13 @@ def poll_until(done, began: float, timeout: float) -> float | None:
 
 
 def _list_all(client, machine_arn: str) -> list[dict]:
-    items: list[dict] = []
-    token = None
-    for _ in range(1000):
-        kwargs = {"stateMachineArn": machine_arn, "maxResults": 1000}
-        if token:
-            kwargs["nextToken"] = token
-        page = client.list_executions(**kwargs)
-        items.extend(page["executions"])
-        token = page.get("nextToken")
-        if not token:
-            break
-    return items
+    return _all(client, "list_executions", "executions", stateMachineArn=machine_arn)
+
+
+def _all(client, operation: str, key: str, **params) -> list[dict]:
+    """Every item of a paginated call, through boto3's paginator (nextToken followed, pages of 1,000)."""
+    pages = client.get_paginator(operation).paginate(**params, PaginationConfig={"PageSize": 1000})
+    return [item for page in pages for item in page[key]]
 
 
 # -- latency --------------------------------------------------------------------------------------

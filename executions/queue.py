@@ -165,14 +165,15 @@ def notify() -> None:
 
 
 def _poke_sockets() -> None:
+    directory = wake_dir()
     try:
-        names = os.listdir(wake_dir())
+        names = os.listdir(directory)
     except OSError:
         return
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
         sender.setblocking(False)
         for name in names:
-            path = wake_dir() / name
+            path = directory / name
             try:
                 sender.sendto(b"!", str(path))
             except (ConnectionRefusedError, FileNotFoundError):

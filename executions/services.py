@@ -23,7 +23,7 @@ from designer import errors
 from designer import services as designer_services
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
-from executions import deletion, history, queue, quotas, steprows
+from executions import deletion, history, maprun, queue, quotas, steprows
 from executions.engine import signals as sig
 from executions.engine.interpreter import (MAX_DURATION_SECONDS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, advance, iso,
                                            payload_size, start)
@@ -98,15 +98,15 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
     compiled = compiled_machine(revision)
     now = timezone.now()
     max_duration = MAX_DURATION_SECONDS if machine.type == StateMachine.STANDARD else EXPRESS_MAX_DURATION_SECONDS
-    step = start(compiled, value, now=now, name=name, state_machine_name=machine.name, state_machine_id=machine.arn,
-                 execution_id=arn, role_arn=revision.role_arn, token_factory=new_token,
-                 max_duration_seconds=max_duration, max_history_events=None if is_express else MAX_HISTORY_EVENTS)
     execution = Execution(
         arn=arn, name=name, state_machine=machine, revision=revision, input=text, start_date=now,
         version_arn=version.arn if version is not None else "", alias_arn=alias.arn if alias is not None else "",
         parent=parent, test_case=test_case, trace_header=trace_header, parent_task_id=parent_task_id,
         parent_pattern=parent_pattern,
     )
+    step = start(compiled, value, now=now, name=name, state_machine_name=machine.name, state_machine_id=machine.arn,
+                 execution_id=arn, role_arn=revision.role_arn, token_factory=new_token,
+                 max_duration_seconds=max_duration, max_history_events=_history_cap(execution))
     try:
         with transaction.atomic():
             record_step(execution, step, insert=True)  # the row is inserted with the first step's state
@@ -187,10 +187,7 @@ def record_step(execution: Execution, step, *, insert: bool = False) -> None:
             setattr(execution, name, value)
     if step.events and not _is_express(execution):  # AWS keeps no history of Express executions
         history.append((execution.pk, event) for event in step.events)
-    if step.children or step.child_events:
-        from executions import maprun
-
-        maprun.record_children(execution, step)  # Distributed Map children and their Map Runs
+    maprun.record_children(execution, step)  # Distributed Map children and their Map Runs (if any)
     outbox = queue.Outbox()
     for command in step.commands:
         _schedule(execution, command, outbox)

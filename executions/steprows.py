@@ -7,6 +7,7 @@ ORM would. The rows come back as ordinary model instances: any column left out l
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -29,10 +30,13 @@ _EXECUTION = _in_model_order(Execution, {
 _JSON = {"run_state", "mock_invocations"}
 _REVISION = _in_model_order(StateMachineRevision, {"id", "revision_id", "role_arn"})
 _UUID = StateMachineRevision._meta.get_field("revision_id")
+_FIELDS = {field.name: field for field in Execution._meta.concrete_fields}
 _MACHINE = _in_model_order(StateMachine, {"id", "name", "type", "status"})
 
 
-def _select_sql() -> str:
+@functools.cache
+def _select_sql(vendor: str) -> str:
+    """The lock-and-read statement for a database vendor (built once: every step runs it)."""
     ops = connection.ops
     q = ops.quote_name
     columns = [f"e.{q(c)}" for c in _EXECUTION] + [f"r.{q(c)}" for c in _REVISION] + [f"m.{q(c)}" for c in _MACHINE]
@@ -48,7 +52,7 @@ def _select_sql() -> str:
 def lock_for_step(execution_id: int) -> Execution | None:
     """The execution, locked for a step (call inside the step's transaction), or None if it does not exist."""
     with connection.cursor() as cursor:
-        cursor.execute(_select_sql(), [execution_id])
+        cursor.execute(_select_sql(connection.vendor), [execution_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -67,12 +71,10 @@ def lock_for_step(execution_id: int) -> Execution | None:
 def update_after_step(execution: Execution, changes: dict[str, Any], events: int) -> bool:
     """Store the step's changes if no other step was committed since `execution` was read (its step counter):
     `step` goes up by one and `event_count` by `events`. False when another step won the race."""
-    ops = connection.ops
-    q = ops.quote_name
-    fields = {field.name: field for field in Execution._meta.concrete_fields}
+    q = connection.ops.quote_name
     assignments, params = [], []
     for name, value in changes.items():
-        field = fields[name]
+        field = _FIELDS[name]
         assignments.append(f"{q(field.column)} = %s")
         params.append(field.get_db_prep_save(value, connection))
     assignments += [f"{q('step')} = {q('step')} + 1", f"{q('event_count')} = {q('event_count')} + %s"]
