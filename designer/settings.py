@@ -56,6 +56,28 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
+
+def _secrets_keys() -> list[str]:
+    """FLOWDECK_SECRETS_KEY: the key(s) secrets are encrypted with at rest, comma-separated (the first encrypts,
+    all decrypt: rotate by putting a new key first). The embedded install keeps a generated one in VAR_DIR."""
+    keys = env_list("FLOWDECK_SECRETS_KEY", [])
+    if keys:
+        return keys
+    if not DEBUG and env_bool("FLOWDECK_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured("FLOWDECK_SECRETS_KEY must be set")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secrets_key"
+    if not key_file.exists():
+        import base64
+        import secrets
+
+        key_file.touch(mode=0o600)
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return [key_file.read_text().strip()]
+
+
+FLOWDECK_SECRETS_KEYS = _secrets_keys()
+
 ALLOWED_HOSTS = env_list("FLOWDECK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("FLOWDECK_CSRF_TRUSTED_ORIGINS", [])
 
@@ -72,6 +94,7 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks_db",
     "designer",
+    "designer.accounts",
     "executions",
 ]
 
@@ -167,6 +190,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
+    # Bearer tokens first, so that an anonymous call gets 401 with `WWW-Authenticate: Bearer`; the session (the
+    # browser's login) is checked with CSRF, as every session-authenticated unsafe call must be.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "designer.accounts.credentials.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
