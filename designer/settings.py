@@ -156,6 +156,18 @@ if _redis_url:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Rate limits: scope -> (requests, seconds), counted per client address (designer/accounts/ratelimit.py).
+FLOWDECK_RATE_LIMITS = {
+    "login": (env_int("FLOWDECK_LOGIN_RATE_LIMIT", 10), 60),  # failed and successful logins per address
+    "credentials": (env_int("FLOWDECK_CREDENTIALS_RATE_LIMIT", 20), 60),  # keys and tokens issued per user
+}
+if _redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "machines"
+LOGOUT_REDIRECT_URL = "login"
+
 # Background work (task invocations, timers) is queued in the database and run by `manage.py db_worker`;
 # django.tasks itself ships no queue with a worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

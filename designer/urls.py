@@ -13,5 +13,8 @@ urlpatterns = [
     path("api/state-machines/<str:name>/", views.StateMachineDetailView.as_view(), name="state-machine"),
     path("api/state-machines/<str:name>/revisions/", views.RevisionListView.as_view(), name="revisions"),
     path("api/", include("executions.urls")),
+    path("api/", include("designer.accounts.api_urls")),
+    path("", include("designer.accounts.urls")),
+    path("", include("executions.page_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,9 +10,12 @@ connection.create/update/delete.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designer.accounts.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 WEB, API, AWS, CLI, SYSTEM = "web", "api", "aws", "cli", "system"
 
@@ -41,3 +44,51 @@ class Actor:
 def record(actor: Actor, action: str, target: str = "", **detail: Any) -> AuditEvent:
     return AuditEvent.objects.create(actor=actor.user, actor_name=actor.name, action=action, target=target[:300],
                                      address=actor.address[:64], via=actor.via, detail=detail)
+
+
+FILTERS = ("actor", "action", "target", "address", "via", "since", "until")
+
+
+def search(params) -> "QuerySet[AuditEvent]":
+    """Audit events, newest first, narrowed by any of FILTERS from a mapping (a query string): `actor` (exact user
+    name), `action` (exact, or a prefix ending in '.', e.g. `execution.`), `target` (substring), `address`, `via`,
+    `since` / `until` (ISO 8601 date or date-time). Raises ValueError on a bad date."""
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    events = AuditEvent.objects.all()
+    if params.get("actor"):
+        events = events.filter(actor_name=params["actor"])
+    action = params.get("action")
+    if action:
+        events = events.filter(action__startswith=action) if action.endswith(".") else events.filter(action=action)
+    if params.get("target"):
+        events = events.filter(target__contains=params["target"])
+    if params.get("address"):
+        events = events.filter(address=params["address"])
+    if params.get("via"):
+        events = events.filter(via=params["via"])
+    for name, lookup in (("since", "at__gte"), ("until", "at__lt")):
+        raw = params.get(name)
+        if not raw:
+            continue
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            if day is None:
+                raise ValueError(f"{name}: an ISO 8601 date or date-time expected, got {raw!r}")
+            from datetime import datetime, time, timedelta, timezone
+
+            moment = datetime.combine(day + (timedelta(days=1) if name == "until" else timedelta()), time(),
+                                      tzinfo=timezone.utc)
+        events = events.filter(**{lookup: moment})
+    return events
+
+
+EXPORT_FIELDS = ("id", "at", "actor_name", "action", "target", "address", "via", "detail")
+
+
+def export_rows(events):
+    """Rows for an export: dicts of EXPORT_FIELDS with JSON-ready values."""
+    for event in events.iterator():
+        yield {"id": event.id, "at": event.at.isoformat(), "actor_name": event.actor_name, "action": event.action,
+               "target": event.target, "address": event.address, "via": event.via, "detail": event.detail}
