@@ -4,6 +4,7 @@ handed out and the activity tasks it queued.
 The engine's `RunState` is stored as JSON on the execution together with a step counter; each engine step
 is one transaction that appends the step's history events and stores the new run state (see services.py).
 """
+from django.conf import settings
 from django.db import models
 
 from designer.models import StateMachine, StateMachineRevision, arn_prefix
@@ -38,6 +39,10 @@ class Execution(models.Model):
     event_count = models.PositiveIntegerField(default=0)
     transitions = models.PositiveIntegerField(default=0)
     redrive_count = models.PositiveIntegerField(default=0)
+    # Who started it (None: the system, or an execution started before accounts existed). Executions it starts
+    # (nested workflows, Distributed Map children) run with this user's permissions.
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     redrive_date = models.DateTimeField(null=True)
     redrive_tokens = models.JSONField(default=list)  # RedriveExecution's recent client tokens (redrive_tokens.py)
     parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, related_name="children")

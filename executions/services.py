@@ -65,11 +65,12 @@ def _no_constants(name: str) -> Any:
 def start_execution(machine: StateMachine, *, input: str | None = None, name: str | None = None,
                     version: StateMachineVersion | None = None, alias: StateMachineAlias | None = None,
                     parent: Execution | None = None, test_case: str = "", trace_header: str = "",
-                    parent_task_id: str = "", parent_pattern: str = "") -> Execution:
+                    parent_task_id: str = "", parent_pattern: str = "", started_by=None) -> Execution:
     """Start an execution of the machine's current revision (or of a version) and run its first step.
 
     `test_case` answers the tasks its mock configuration mocks (mocks_server.py); `parent`,
-    `parent_task_id` and `parent_pattern` link a child to the parent task that started it (nested.py).
+    `parent_task_id` and `parent_pattern` link a child to the parent task that started it (nested.py);
+    `started_by` is the user who asked (None: the system).
     """
     from executions import express, mocks_server, nested
 
@@ -80,9 +81,9 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
     text = "{}" if input is None else input
     if test_case:
         mocks_server.check_test_case(machine.name, test_case)
-    if parent is None and (started_by := nested.started_by(value)) is not None:
+    if parent is None and (parent_arn := nested.started_by(value)) is not None:
         # AWS: an input naming AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the child to that execution.
-        parent = Execution.objects.filter(arn=started_by).first()
+        parent = Execution.objects.filter(arn=parent_arn).first()
     revision = version.revision if version is not None else machine.revision
     is_express = machine.type == StateMachine.EXPRESS
     # AWS: Express names need not be unique (the ARN adds a UUID); Standard names are, per machine.
@@ -102,7 +103,7 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
         arn=arn, name=name, state_machine=machine, revision=revision, input=text, start_date=now,
         version_arn=version.arn if version is not None else "", alias_arn=alias.arn if alias is not None else "",
         parent=parent, test_case=test_case, trace_header=trace_header, parent_task_id=parent_task_id,
-        parent_pattern=parent_pattern,
+        parent_pattern=parent_pattern, started_by=started_by,
     )
     step = start(compiled, value, now=now, name=name, state_machine_name=machine.name, state_machine_id=machine.arn,
                  execution_id=arn, role_arn=revision.role_arn, token_factory=new_token,
@@ -353,7 +354,7 @@ def find_execution(arn: str) -> Execution:
 
 
 def start_execution_at(arn: str, *, input: str | None = None, name: str | None = None,
-                       trace_header: str = "") -> Execution:
+                       trace_header: str = "", started_by=None) -> Execution:
     """StartExecution by ARN: a state machine runs its current revision, a version ARN that version, and an
     alias ARN the version its routing weights pick for this execution. `<arn>#<test case>` runs under that
     test case of the mock configuration, as in AWS Step Functions Local."""
@@ -365,7 +366,7 @@ def start_execution_at(arn: str, *, input: str | None = None, name: str | None =
     if target.alias is not None:
         version = designer_services.route_alias(target.alias)
     return start_execution(target.machine, input=input, name=name, version=version, alias=target.alias,
-                           trace_header=trace_header, test_case=test_case)
+                           trace_header=trace_header, test_case=test_case, started_by=started_by)
 
 
 def list_executions(arn: str, *, status: str | None = None, redriven: bool | None = None):
