@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FLOWDECK_VAR_DIR", BASE_DIR / "var"))
@@ -41,7 +42,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("FLOWDECK_DEBUG", False)
+# DEBUG is off unless asked for; `.ci/start` serving on a loopback address is "local mode" (FLOWDECK_LOCAL=true):
+# there DEBUG defaults to on, and with it plain-HTTP cookies, since nothing but this machine can reach the server.
+LOCAL_MODE = env_bool("FLOWDECK_LOCAL", False)
+DEBUG = env_bool("FLOWDECK_DEBUG", LOCAL_MODE)
 SECRET_KEY = os.environ.get("FLOWDECK_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("FLOWDECK_REQUIRE_SECRET_KEY", False):
@@ -100,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "designer.middleware.StaticFilesMiddleware",  # WhiteNoise, async-capable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -184,6 +189,47 @@ FLOWDECK_EXECUTION_RETENTION_DAYS = env_int("FLOWDECK_EXECUTION_RETENTION_DAYS",
 # AWS's quota of open (running) Standard executions per account: StartExecution beyond it is refused with
 # ExecutionLimitExceeded (executions/quotas.py).
 FLOWDECK_MAX_OPEN_EXECUTIONS = env_int("FLOWDECK_MAX_OPEN_EXECUTIONS", 1_000_000)
+
+# --- Hardening ---------------------------------------------------------------------------------------------
+# Pages load scripts, styles and images from this site only: no inline script or style, no plugins, no framing.
+# User data (state names, comments, inputs, outputs, instructions) therefore cannot run even if a template
+# forgot to escape it; templates escape it anyway.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],  # fetch() and the live WebSocket (same host)
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Cookies: HTTP-only sessions, SameSite=Lax, and Secure (HTTPS only) whenever DEBUG is off; a deployment that
+# really serves plain HTTP beyond this machine can say FLOWDECK_SECURE_COOKIES=false (and should not).
+SECURE_COOKIES = env_bool("FLOWDECK_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("FLOWDECK_SESSION_HOURS", 12) * 3600
+SESSION_COOKIE_NAME = "flowdeck_session" if not SECURE_COOKIES else "__Host-flowdeck_session"
+CSRF_COOKIE_NAME = "flowdeck_csrf" if not SECURE_COOKIES else "__Host-flowdeck_csrf"
+# Behind a TLS-terminating proxy: FLOWDECK_HTTPS=true redirects HTTP to HTTPS and sends HSTS; the proxy must set
+# X-Forwarded-Proto (and Daphne run with --proxy-headers for client addresses in the audit log).
+if env_bool("FLOWDECK_HTTPS", False):
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("FLOWDECK_HSTS_SECONDS", 31_536_000)
+# Request size: Django refuses bodies over this when read (AWS's largest request, a 1 MiB definition JSON-escaped
+# inside the request, fits), and the ASGI application refuses any larger Content-Length before reading a byte.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FLOWDECK_MAX_REQUEST_BYTES", 4 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
