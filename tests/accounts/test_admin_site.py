@@ -1,0 +1,53 @@
+"""The Django admin's accounts pages: credentials are revoked, never shown or edited; the audit log is read-only;
+grant changes there are audited like anywhere else."""
+import pytest
+from django.contrib.auth.models import User
+
+from designer import services
+from designer.accounts import credentials
+from designer.accounts.models import AccessKey, AuditEvent, Grant
+
+DEF = '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}'
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.mark.django_db
+def test_access_keys_are_listed_without_secrets_and_revoked_with_an_audit_record(admin_client):
+    bob = User.objects.create_user("bob")
+    key, secret = credentials.issue_access_key(bob)
+    page = admin_client.get("/admin/accounts/accesskey/").content.decode()
+    assert key.access_key_id in page and secret not in page and key.encrypted_secret not in page
+    assert admin_client.get(f"/admin/accounts/accesskey/{key.pk}/change/").status_code in (200, 403)
+    assert secret not in admin_client.get(f"/admin/accounts/accesskey/{key.pk}/change/").content.decode()
+    admin_client.post("/admin/accounts/accesskey/", {"action": "revoke", "_selected_action": [key.pk]})
+    assert AccessKey.objects.get(pk=key.pk).revoked_at is not None
+    event = AuditEvent.objects.get(action="access_key.revoke")
+    assert (event.actor_name, event.target, event.detail) == ("admin", key.access_key_id, {"owner": "bob"})
+
+
+@pytest.mark.django_db
+def test_the_audit_log_cannot_be_changed_or_deleted_in_the_admin(admin_client):
+    event = AuditEvent.objects.create(actor_name="x", action="login")
+    assert admin_client.get("/admin/accounts/auditevent/").status_code == 200
+    assert admin_client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_grants_made_in_the_admin_are_audited(admin_client):
+    machine = services.create_state_machine(name="M", definition=DEF, role_arn="arn:aws:iam::123456789012:role/r")
+    bob = User.objects.create_user("bob")
+    response = admin_client.post("/admin/accounts/grant/add/", {"state_machine": machine.pk, "user": bob.pk,
+                                                                "permission": "execute"})
+    assert response.status_code == 302, response.content
+    grant = Grant.objects.get()
+    admin_client.post(f"/admin/accounts/grant/{grant.pk}/delete/", {"post": "yes"})
+    assert list(AuditEvent.objects.order_by("id").values_list("action", "target", "detail")) == [
+        ("permission.grant", machine.arn, {"subject": "user:bob", "permission": "execute"}),
+        ("permission.revoke", machine.arn, {"subject": "user:bob", "permission": "execute"}),
+    ]
