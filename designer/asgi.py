@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (the live stream, executions/routing.py).
 
-Requests in the AWS JSON protocol skip the site's middleware (executions/aws/asgi.py says why). A WebSocket is
+Requests in the AWS JSON protocol skip the site's middleware (executions/aws/asgi.py says why); a body larger
+than the request-size limit is refused before anything reads it (designer/limits.py). A WebSocket is
 opened only from a page of an allowed host (AllowedHostsOriginValidator: no cross-site socket riding the
 session cookie) and knows its user from the session (AuthMiddlewareStack)."""
 import os
@@ -14,6 +15,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from designer.limits import BodySizeLimit  # noqa: E402
 from executions.aws.asgi import EndpointHandler, is_aws_request  # noqa: E402
 from executions.routing import websocket_urlpatterns  # noqa: E402
 
@@ -26,6 +28,6 @@ async def http_application(scope, receive, send):
 
 
 application = ProtocolTypeRouter({
-    "http": http_application,
+    "http": BodySizeLimit(http_application),
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })

@@ -3,6 +3,7 @@ who may listen, what a listener receives first, and what arrives as the executio
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
 
 from designer.accounts import permissions
@@ -29,13 +30,13 @@ def setup(django_user_model):
 def session_of(user) -> str:
     client = Client()
     client.force_login(user)
-    return client.cookies["sessionid"].value
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def socket(pk: int, session: str | None = None, *, after: int = 0, origin: bytes | None = b"http://testserver"):
     headers = [(b"origin", origin)] if origin else []
     if session:
-        headers.append((b"cookie", f"sessionid={session}".encode()))
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()))
     return WebsocketCommunicator(application, f"/ws/executions/{pk}/?after={after}", headers=headers)
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 import yaml
+from django.conf import settings as site_settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -62,7 +63,7 @@ def csrf_post(user, url: str, data: dict):
     """A POST as a browser sends it: the CSRF cookie from a page, and its token in the form."""
     client = client_for(user, csrf=True)
     client.get("/machines/")
-    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies[site_settings.CSRF_COOKIE_NAME].value})
 
 
 def run(machine, name="run-1") -> Execution:
