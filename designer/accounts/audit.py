@@ -10,7 +10,10 @@ connection.create/update/delete.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
+
+from django.utils.dateparse import parse_date, parse_datetime
 
 from designer.accounts.models import AuditEvent
 
@@ -53,8 +56,6 @@ def search(params) -> "QuerySet[AuditEvent]":
     """Audit events, newest first, narrowed by any of FILTERS from a mapping (a query string): `actor` (exact user
     name), `action` (exact, or a prefix ending in '.', e.g. `execution.`), `target` (substring), `address`, `via`,
     `since` / `until` (ISO 8601 date or date-time). Raises ValueError on a bad date."""
-    from django.utils.dateparse import parse_date, parse_datetime
-
     events = AuditEvent.objects.all()
     if params.get("actor"):
         events = events.filter(actor_name=params["actor"])
@@ -69,19 +70,23 @@ def search(params) -> "QuerySet[AuditEvent]":
         events = events.filter(via=params["via"])
     for name, lookup in (("since", "at__gte"), ("until", "at__lt")):
         raw = params.get(name)
-        if not raw:
-            continue
-        moment = parse_datetime(raw)
-        if moment is None:
-            day = parse_date(raw)
-            if day is None:
-                raise ValueError(f"{name}: an ISO 8601 date or date-time expected, got {raw!r}")
-            from datetime import datetime, time, timedelta, timezone
-
-            moment = datetime.combine(day + (timedelta(days=1) if name == "until" else timedelta()), time(),
-                                      tzinfo=timezone.utc)
-        events = events.filter(**{lookup: moment})
+        if raw:
+            events = events.filter(**{lookup: _moment(name, raw)})
     return events
+
+
+def _moment(name: str, raw: str):
+    """A date means its midnight (UTC), for `until` the next one, so that the day is included; a date-time without
+    an offset is UTC. Dates are tried first: parse_datetime takes "2026-01-31" too, as a naive midnight."""
+    try:
+        day = parse_date(raw)
+        moment = parse_datetime(raw) if day is None else datetime.combine(
+            day + (timedelta(days=1) if name == "until" else timedelta()), time(), tzinfo=timezone.utc)
+    except ValueError as error:  # well formed but impossible, like 2026-02-31
+        raise ValueError(f"{name}: {error} ({raw!r})") from None
+    if moment is None:
+        raise ValueError(f"{name}: an ISO 8601 date or date-time expected, got {raw!r}")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 EXPORT_FIELDS = ("id", "at", "actor_name", "action", "target", "address", "via", "detail")
