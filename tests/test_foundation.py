@@ -116,7 +116,7 @@ def test_home_page_renders_the_editor_with_the_demo(client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<title>Flowdeck</title>" in html
+    assert "<title>Validator · Flowdeck</title>" in html
     assert '<textarea id="definition"' in html
     assert "PrepareOrder" in html and "ChooseShipping" in html
     assert 'action="/api/validate"' in html
