@@ -125,7 +125,6 @@ def test_login_goes_to_next_and_is_audited_with_the_address(bob):
         bob, "bob", "192.0.2.10", "web", "bob")
 
 
-@override_settings(LOGIN_REDIRECT_URL="/machines/")
 def test_login_refuses_to_redirect_to_another_site(bob):
     response = Client().post("/login/", {"username": "bob", "password": PASSWORD, "next": "https://evil.example/"})
     assert (response.status_code, response["Location"]) == (302, "/machines/")
