@@ -41,7 +41,9 @@ class Actor:
 
     @property
     def name(self) -> str:
-        return self.user.get_username() if self.user is not None else ("system" if self.via == SYSTEM else "anonymous")
+        if self.user is not None:
+            return self.user.get_username()
+        return {SYSTEM: "system", CLI: "command line"}.get(self.via, "anonymous")
 
 
 def record(actor: Actor, action: str, target: str = "", **detail: Any) -> AuditEvent:
