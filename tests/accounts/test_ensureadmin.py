@@ -71,8 +71,6 @@ def test_a_weak_password_or_a_taken_name_is_refused(monkeypatch, django_user_mod
 
 @pytest.mark.django_db
 def test_the_command_line_is_named_as_the_actor_of_what_it_creates():
-    from designer.accounts.models import AuditEvent
-
     ensureadmin()
     event = AuditEvent.objects.get(action="user.create")
     assert (event.actor_name, event.via) == ("command line", "cli")
