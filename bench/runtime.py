@@ -80,19 +80,20 @@ def run_moto(sizes: Sizes, rows: set[str]) -> dict[str, Measure]:
     with ExitStack() as stack:
         url, _ = start_moto(stack)
         create_echo_function(url)
-        client = wl.make_client(url)
+        endpoint = wl.Endpoint(url)
+        client = wl.make_client(endpoint)
         machines = _create_machines(client, moto=True)
         if "a" in rows:
-            measures["a"] = _throughput(url, client, machines["tasks"], sizes.moto_throughput, "a")
+            measures["a"] = _throughput(endpoint, client, machines["tasks"], sizes.moto_throughput, "a")
         if "a'" in rows:
-            measures["a'"] = _throughput(url, client, machines["pass"], sizes.moto_throughput, "ap")
+            measures["a'"] = _throughput(endpoint, client, machines["pass"], sizes.moto_throughput, "ap")
         if "b" in rows:
-            measures["b"] = _latency(url, machines["tasks"], sizes.moto_latency, "b")
+            measures["b"] = _latency(endpoint, machines["tasks"], sizes.moto_latency, "b")
         if "c" in rows:
-            measures["c"] = _map(url, client, machines["map-express"], sizes.map_items, "c", sync=False)
+            measures["c"] = _map(endpoint, client, machines["map-express"], sizes.map_items, "c", sync=False)
         if "c'" in rows:
-            measures["c'"] = _map(url, client, machines["map-standard"], sizes.standard_map_items, "cs", sync=False,
-                                  read_history=True)
+            measures["c'"] = _map(endpoint, client, machines["map-standard"], sizes.standard_map_items, "cs",
+                                  sync=False, read_history=True)
     return measures
 
 
@@ -107,7 +108,7 @@ def _create_machines(client, *, moto: bool = False) -> dict[str, str]:
     }
 
 
-def _throughput(url: str, client, machine_arn: str, count: int, tag: str, *, ours: OurStack | None = None,
+def _throughput(endpoint: wl.Endpoint, client, machine_arn: str, count: int, tag: str, *, ours: OurStack | None = None,
                 usage: dict | None = None) -> Measure:
     counters = ours is not None and ours.database.kind == "postgres"
     # A backend that stays connected and idle reports its counters up to 10 s late (PostgreSQL 15).
@@ -117,7 +118,7 @@ def _throughput(url: str, client, machine_arn: str, count: int, tag: str, *, our
         time.sleep(settle)
         database_before = postgres_counters(ours.database)
     before = _cpu_snapshot(ours) if ours is not None else None
-    run = wl.throughput(url, machine_arn, count, tag=tag)
+    run = wl.throughput(endpoint, machine_arn, count, tag=tag)
     if before is not None and usage is not None:
         usage.update(_cpu_delta(before, _cpu_snapshot(ours)))
         if counters and run.succeeded:
@@ -139,18 +140,18 @@ def _throughput(url: str, client, machine_arn: str, count: int, tag: str, *, our
     return measure
 
 
-def _latency(url: str, machine_arn: str, count: int, tag: str) -> Measure:
-    run = wl.latency(url, machine_arn, count, tag=tag)
+def _latency(endpoint: wl.Endpoint, machine_arn: str, count: int, tag: str) -> Measure:
+    run = wl.latency(endpoint, machine_arn, count, tag=tag)
     measure = Measure(executions=len(run.seconds), transitions=5 * len(run.seconds), seconds=sum(run.seconds),
                       size=f"{count:,} executions, one at a time", p50=run.percentile(0.5), p95=run.percentile(0.95))
     measure.checks += _problems(run.errors, run.statuses, count)
     return measure
 
 
-def _map(url: str, client, machine_arn: str, items: int, tag: str, *, sync: bool,
+def _map(endpoint: wl.Endpoint, client, machine_arn: str, items: int, tag: str, *, sync: bool,
          read_history: bool = False) -> Measure:
     payload = wl.map_input(items)
-    run = (wl.run_sync if sync else wl.run_async)(url, machine_arn, payload, name=f"{tag}-map")
+    run = (wl.run_sync if sync else wl.run_async)(endpoint, machine_arn, payload, name=f"{tag}-map")
     measure = Measure(executions=1, transitions=1 + 2 * items, seconds=run.seconds, size=f"{items:,} items",
                       output=json.dumps(run.output, sort_keys=True) if run.output is not None else None)
     if run.status != "SUCCEEDED":
@@ -211,10 +212,10 @@ def run_setup(key: str, sizes: Sizes, rows: set[str], args: argparse.Namespace,
     results: list[tuple[str, Measure, dict | None]] = []
     with ExitStack() as stack:
         ours = start_our_stack(kind, workers, stack, worker_interval=args.worker_interval, what_if=args.what_if)
-        client = wl.make_client(ours.url)
+        client = wl.make_client(ours.endpoint)
         machines = _create_machines(client)
         # Warm up: lazy imports, compiled-definition caches, the first connections of every process.
-        wl.throughput(ours.url, machines["tasks"], 4, tag="warm", threads=2)
+        wl.throughput(ours.endpoint, machines["tasks"], 4, tag="warm", threads=2)
         for row in ("a", "a'", "b", "c", "c'"):
             if row not in rows:
                 continue
@@ -233,20 +234,20 @@ def run_setup(key: str, sizes: Sizes, rows: set[str], args: argparse.Namespace,
 def _our_row(row: str, ours: OurStack, client, machines: dict[str, str], sizes: Sizes, usage: dict) -> Measure:
     if row in ("a", "a'"):
         name, tag = ("tasks", "a") if row == "a" else ("pass", "ap")
-        measure = _throughput(ours.url, client, machines[name], sizes.throughput, tag, ours=ours, usage=usage)
+        measure = _throughput(ours.endpoint, client, machines[name], sizes.throughput, tag, ours=ours, usage=usage)
         measure.checks += _verify_in_database(ours, f"bench-{name}", measure.events_per_execution, 5)
         return measure
     if row == "b":
-        return _latency(ours.url, machines["tasks"], sizes.latency, "b")
+        return _latency(ours.endpoint, machines["tasks"], sizes.latency, "b")
     if row == "c":
         # Express keeps no history (AWS: only CloudWatch Logs), so there is nothing to count in the database;
         # the output's item count shows that every iteration ran.
         before = _cpu_snapshot(ours)
-        measure = _map(ours.url, client, machines["map-express"], sizes.map_items, "c", sync=True)
+        measure = _map(ours.endpoint, client, machines["map-express"], sizes.map_items, "c", sync=True)
         usage.update(_cpu_delta(before, _cpu_snapshot(ours)))
         return measure
     items = sizes.standard_map_items
-    measure = _map(ours.url, client, machines["map-standard"], items, "cs", sync=False, read_history=True)
+    measure = _map(ours.endpoint, client, machines["map-standard"], items, "cs", sync=False, read_history=True)
     if measure.na is None:
         measure.checks += _verify_in_database(ours, "bench-map-standard", wl.map_events(items), 1 + 2 * items)
     return measure
@@ -279,11 +280,11 @@ def _profile(ours: OurStack, machines: dict[str, str], sizes: Sizes, top: int) -
     daphne, worker = ours.daphne.pid, ours.worker_processes[0].pid
     plans = [
         ("a", [("Daphne (web server)", daphne), ("worker", worker)],
-         lambda: wl.throughput(ours.url, machines["tasks"], sizes.throughput, tag="profile-a")),
+         lambda: wl.throughput(ours.endpoint, machines["tasks"], sizes.throughput, tag="profile-a")),
         ("a'", [("Daphne (web server)", daphne)],
-         lambda: wl.throughput(ours.url, machines["pass"], sizes.throughput, tag="profile-ap")),
+         lambda: wl.throughput(ours.endpoint, machines["pass"], sizes.throughput, tag="profile-ap")),
         ("c'", [("Daphne (web server)", daphne)],
-         lambda: wl.run_async(ours.url, machines["map-standard"], wl.map_input(sizes.standard_map_items),
+         lambda: wl.run_async(ours.endpoint, machines["map-standard"], wl.map_input(sizes.standard_map_items),
                               name="profile-cs")),
     ]
     texts = []

@@ -21,6 +21,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.runtime_workloads import Endpoint
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
@@ -174,7 +176,7 @@ class OurStack:
 
     database: Database
     workers: int
-    url: str = ""
+    endpoint: Endpoint | None = None
     workdir: Path = Path()
     daphne: subprocess.Popen | None = None
     worker_processes: list[subprocess.Popen] = field(default_factory=list)
@@ -218,7 +220,7 @@ def start_our_stack(kind: str, workers: int, stack: ExitStack, *, worker_interva
     if migrate.returncode != 0:
         raise RuntimeError(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
     port = free_port()
-    ours = OurStack(database, workers, f"http://{HOST}:{port}", workdir, env=env)
+    ours = OurStack(database, workers, _endpoint(f"http://{HOST}:{port}", env), workdir, env=env)
     daphne_log = workdir / "daphne.log"
     ours.daphne = _spawn([str(VENV_BIN / "daphne"), "--bind", HOST, "--port", str(port),
                           "designer.asgi:application"], env, daphne_log, stack)
@@ -228,6 +230,17 @@ def start_our_stack(kind: str, workers: int, stack: ExitStack, *, worker_interva
         ours.worker_processes.append(_spawn([sys.executable, "manage.py", "runexecutions", *extra], env,
                                             workdir / f"worker-{index}.log", stack))
     return ours
+
+
+def _endpoint(url: str, env: dict) -> Endpoint:
+    """The endpoint at `url` with an access key of a new superuser of the bench's database."""
+    created = subprocess.run([sys.executable, "manage.py", "accesskey", "create", "bench", "--superuser",
+                              "--description", "runtime benchmark"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=120)
+    if created.returncode != 0:
+        raise RuntimeError(f"accesskey create failed:\n{created.stdout}\n{created.stderr}")
+    values = dict(line.split("=", 1) for line in created.stdout.split())
+    return Endpoint(url, values["AWS_ACCESS_KEY_ID"], values["AWS_SECRET_ACCESS_KEY"])
 
 
 # -- moto ---------------------------------------------------------------------------------------------

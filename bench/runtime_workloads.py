@@ -83,15 +83,25 @@ def map_events(items: int) -> int:
 
 # -- clients --------------------------------------------------------------------------------------
 
-def make_client(url: str):
-    """A Step Functions client for a local endpoint: dummy credentials, no host prefix, no retries
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the workloads send their requests, and the access key that signs them (moto takes any key;
+    ours is issued on the bench's database by `manage.py accesskey create`)."""
+
+    url: str
+    access_key_id: str = "bench"
+    secret_access_key: str = "bench"
+
+
+def make_client(endpoint: Endpoint):
+    """A Step Functions client for a local endpoint: its key, no host prefix, no retries
     (a failed call is counted, not hidden), read timeout long enough for a 10,000-item synchronous run."""
     import boto3
     from botocore.config import Config
 
     return boto3.client(
-        "stepfunctions", endpoint_url=url, region_name=REGION, aws_access_key_id="bench",
-        aws_secret_access_key="bench",
+        "stepfunctions", endpoint_url=endpoint.url, region_name=REGION, aws_access_key_id=endpoint.access_key_id,
+        aws_secret_access_key=endpoint.secret_access_key,
         config=Config(inject_host_prefix=False, retries={"total_max_attempts": 1}, read_timeout=600,
                       max_pool_connections=4),
     )
@@ -123,10 +133,10 @@ class Throughput:
     first_arn: str | None = None
 
 
-def throughput(url: str, machine_arn: str, count: int, *, tag: str, threads: int = 4,
+def throughput(endpoint: Endpoint, machine_arn: str, count: int, *, tag: str, threads: int = 4,
                timeout: float = 600.0, make_input=five_states_input) -> Throughput:
     """Start `count` executions from `threads` client threads, wait for all to finish, time the lot."""
-    clients = [make_client(url) for _ in range(threads)]
+    clients = [make_client(endpoint) for _ in range(threads)]
     inputs = [json.dumps(make_input(index)) for index in range(count)]
     result = Throughput()
     arns: list[str | None] = [None] * count
@@ -204,9 +214,9 @@ class Latency:
         return ordered[int(rank) - 1]
 
 
-def latency(url: str, machine_arn: str, count: int, *, tag: str, timeout: float = 60.0) -> Latency:
+def latency(endpoint: Endpoint, machine_arn: str, count: int, *, tag: str, timeout: float = 60.0) -> Latency:
     """Run `count` executions one after another; StartExecution-to-stopDate of each."""
-    client = make_client(url)
+    client = make_client(endpoint)
     result = Latency()
     for index in range(count):
         payload = json.dumps(five_states_input(index))
@@ -246,9 +256,9 @@ class Single:
     error: str | None = None
 
 
-def run_sync(url: str, machine_arn: str, payload: Any, *, name: str) -> Single:
+def run_sync(endpoint: Endpoint, machine_arn: str, payload: Any, *, name: str) -> Single:
     """StartSyncExecution (Express): the round trip is the execution's time."""
-    client = make_client(url)
+    client = make_client(endpoint)
     began = time.perf_counter()
     response = client.start_sync_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(payload))
     seconds = time.perf_counter() - began
@@ -258,9 +268,9 @@ def run_sync(url: str, machine_arn: str, payload: Any, *, name: str) -> Single:
     return Single(response["status"], seconds, output, response.get("executionArn"), error)
 
 
-def run_async(url: str, machine_arn: str, payload: Any, *, name: str, timeout: float = 900.0) -> Single:
+def run_async(endpoint: Endpoint, machine_arn: str, payload: Any, *, name: str, timeout: float = 900.0) -> Single:
     """StartExecution, then DescribeExecution (see poll_until) until it has ended."""
-    client = make_client(url)
+    client = make_client(endpoint)
     began = time.time()
     arn = client.start_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(payload))["executionArn"]
     described: dict = {}

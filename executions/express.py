@@ -20,6 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -146,7 +147,7 @@ class Clock:
 
 
 def start_sync_execution_at(arn: str, *, input: str | None = None, name: str | None = None,
-                            trace_header: str = "") -> SyncExecution:
+                            trace_header: str = "", started_by=None) -> SyncExecution:
     """StartSyncExecution by ARN (machine, version or alias; `#<test case>` for mocks, as StartExecution)."""
     from designer.services import find_state_machine, route_alias
     from executions.mocks_server import split_test_case
@@ -155,17 +156,19 @@ def start_sync_execution_at(arn: str, *, input: str | None = None, name: str | N
     target = find_state_machine(arn)
     version = route_alias(target.alias) if target.alias is not None else target.version
     return start_sync_execution(target.machine, input=input, name=name, version=version, alias=target.alias,
-                                trace_header=trace_header, test_case=test_case)
+                                trace_header=trace_header, test_case=test_case, started_by=started_by)
 
 
 def start_sync_execution(machine: StateMachine, *, input: str | None = None, name: str | None = None,
                          version: StateMachineVersion | None = None, alias: StateMachineAlias | None = None,
-                         trace_header: str = "", test_case: str = "", clock: Clock | None = None) -> SyncExecution:
+                         trace_header: str = "", test_case: str = "", clock: Clock | None = None,
+                         started_by=None) -> SyncExecution:
     """Run an Express execution to its end within this call and answer as AWS's StartSyncExecution.
 
     Tasks run here, one at a time, through the same resources as on the workers (Python functions,
     lambda:invoke, request-response startExecution) or the test case's mocks; Wait states and retry
     backoffs really wait. The execution times out after five minutes (or the machine's TimeoutSeconds).
+    Executions its tasks start are started by `started_by` too (nested.py checks that they may).
     """
     from executions import mocks_server
     from executions.services import new_token, parse_input
@@ -177,10 +180,10 @@ def start_sync_execution(machine: StateMachine, *, input: str | None = None, nam
     name = check_name(name, "execution name") if name is not None else str(uuid.uuid4())
     value = parse_input(input)
     text = "{}" if input is None else input
-    resolver = _resolve
+    resolver = partial(_resolve, started_by=started_by)
     if test_case:
         mocks_server.check_test_case(machine.name, test_case)
-        resolver = mocks_server.load_config().resolver(machine.name, test_case, fallback=_resolve)
+        resolver = mocks_server.load_config().resolver(machine.name, test_case, fallback=resolver)
     revision = version.revision if version is not None else machine.revision
     arn = express_arn(machine.name, name)
     clock = clock or Clock()
@@ -241,14 +244,14 @@ def _invoke(command: sig.InvokeTask, resolver) -> list:
     return [started, sig.TaskSucceeded(command.task_id, result)]
 
 
-def _resolve(command: sig.InvokeTask) -> Any:
+def _resolve(command: sig.InvokeTask, *, started_by) -> Any:
     from executions import nested, resources
 
     info = describe_resource(command.resource)
     if nested.is_start_execution(info):
         if info.pattern != "REQUEST_RESPONSE":
             raise StatesError("States.Runtime", f"Express state machine does not support '{command.resource}'")
-        return nested.start_answer(nested.start_child(command, info, parent=None))
+        return nested.start_answer(nested.start_child(command, info, parent=None, started_by=started_by))
     return resources.call(command)
 
 

@@ -46,6 +46,7 @@ def record_children(execution: Execution, step) -> None:
                 arn=record["arn"], name=record["name"], state_machine_id=execution.state_machine_id,
                 revision_id=execution.revision_id, version_arn=execution.version_arn,
                 alias_arn=execution.alias_arn, input=record["input"], start_date=when,
+                started_by_id=execution.started_by_id,  # a child runs with its parent's authority
                 map_run=runs[record["map_run"]], item_count=record["items"])
             continue
         if kind in ("ended", "redriven"):

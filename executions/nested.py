@@ -14,6 +14,10 @@ Parent and child are linked both ways (`Execution.parent`, `parent.children`), w
 started the child. When a `.sync` task stops waiting (timeout, parent stopped, a sibling branch failed),
 the child is stopped too (AWS: the `.sync` IAM policy includes states:StopExecution for that reason).
 Errors of the start itself are named as AWS's Java SDK names them: `StepFunctions.<Code>Exception`.
+
+A child is started by whoever started its parent (`Execution.started_by`), and only if they may: a user
+without `execute` on the child's machine fails the task with StepFunctions.AccessDeniedException, so a
+definition cannot run what its runner could not start by hand. Executions the system starts (no user) may.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from typing import Any
 from django.db import transaction
 
 from designer import errors
+from designer.accounts import permissions
 from designer.asl.errors import StatesError
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from executions.engine import signals as sig
@@ -60,7 +65,7 @@ def invoke(execution_id: int, command: sig.InvokeTask, info: ResourceInfo) -> li
             return []  # this job already ran (its transaction committed before the worker died)
         started = sig.TaskStarted(command.task_id)
         try:
-            child = start_child(command, info, parent=parent)
+            child = start_child(command, info, parent=parent, started_by=parent.started_by)
         except StatesError as exc:
             signals: list = [started, sig.TaskFailed(command.task_id, exc.error, exc.cause)]
         else:
@@ -83,8 +88,9 @@ def _adopt(child: Execution, parent: Execution, task_id: str, pattern: str) -> N
     Execution.objects.filter(pk=child.pk).update(parent=parent, parent_task_id=task_id, parent_pattern=pattern)
 
 
-def start_child(command: sig.InvokeTask, info: ResourceInfo, *, parent: Execution | None) -> Execution:
-    """Start the execution a startExecution task asks for; service errors become StatesError."""
+def start_child(command: sig.InvokeTask, info: ResourceInfo, *, parent: Execution | None, started_by) -> Execution:
+    """Start the execution a startExecution task asks for, on behalf of `started_by` (a user, or None for the
+    system); service errors become StatesError."""
     from executions import services
 
     parameters = command.input if isinstance(command.input, dict) else {}
@@ -93,7 +99,7 @@ def start_child(command: sig.InvokeTask, info: ResourceInfo, *, parent: Executio
         if not isinstance(arn, str):
             raise errors.ValidationException("1 validation error detected: Value null at 'stateMachineArn' "
                                              "failed to satisfy constraint: Member must not be null")
-        machine, version, alias = resolve_state_machine_arn(arn)
+        machine, version, alias = _resolve_for(started_by, arn)
         value = parameters.get("Input")
         # AWS: Input may be JSON text or any JSON value (sent as its JSON text); absent means {}.
         text = value if isinstance(value, str) else "{}" if value is None else \
@@ -105,9 +111,27 @@ def start_child(command: sig.InvokeTask, info: ResourceInfo, *, parent: Executio
         return services.start_execution(
             machine, input=text, name=name, version=version, alias=alias, parent=parent,
             parent_task_id=command.task_id if parent is not None else "", parent_pattern=info.pattern,
-            trace_header=trace if isinstance(trace, str) else "")
+            trace_header=trace if isinstance(trace, str) else "", started_by=started_by)
     except errors.FlowdeckError as exc:
         raise sdk_error(exc) from None
+
+
+def _resolve_for(user, arn: str) -> tuple[StateMachine, StateMachineVersion | None, StateMachineAlias | None]:
+    # As on the AWS-compatible endpoint, a machine that does not exist and one the user may not start are refused
+    # alike (superusers and the system see the real error).
+    refused = permissions.AccessDeniedException(
+        f"User: {user.get_username()} is not authorized to perform: states:StartExecution on resource: {arn} "
+        f"(this execution was started by {user.get_username()}, who lacks the 'execute' permission on it)"
+    ) if user is not None else None
+    try:
+        machine, version, alias = resolve_state_machine_arn(arn)
+    except errors.StateMachineDoesNotExist:
+        if refused is not None and not user.is_superuser:
+            raise refused from None
+        raise
+    if refused is not None and not permissions.has_permission(user, permissions.EXECUTE, machine):
+        raise refused
+    return machine, version, alias
 
 
 def sdk_error(exc: errors.FlowdeckError) -> StatesError:

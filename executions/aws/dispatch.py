@@ -1,4 +1,5 @@
-"""The table of actions: each handler takes the checked request members and returns the response members.
+"""The table of actions: each handler takes the checked request members and the caller (authentication.Caller:
+the user, already authorized by authorization.py, and their address), and returns the response members.
 
 Handlers are plain functions run in a worker thread (they use the ORM); a handler that waits (GetActivityTask's
 long poll) is a coroutine, so that the wait holds no thread.
@@ -11,7 +12,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
-Handler = Callable[[dict], dict] | Callable[[dict], Awaitable[dict]]
+Handler = Callable[[dict, Any], dict] | Callable[[dict, Any], Awaitable[dict]]
 ACTIONS: dict[str, Handler] = {}
 
 

@@ -1,7 +1,8 @@
 """The endpoint: POST with `X-Amz-Target: AWSStepFunctions.<Action>` and a JSON body, at /aws or at / (boto3
 posts to the path of its endpoint_url, so `endpoint_url="http://host:8000"` must work too).
 
-No authentication yet: any Authorization header is accepted.
+Every request is authenticated first (SigV4, authentication.py), then checked against the model, then
+authorized (authorization.py), and only then handled: the handler receives the caller.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import logging
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
+from botocore.model import OperationModel
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -17,8 +19,8 @@ from django.urls import Resolver404, get_resolver
 from django.views.decorators.csrf import csrf_exempt
 
 from designer.errors import FlowdeckError
-from executions.aws import handlers, protocol, shapes
-from executions.aws.dispatch import ACTIONS, in_thread
+from executions.aws import authentication, authorization, handlers, protocol, shapes
+from executions.aws.dispatch import ACTIONS, Handler, in_thread
 
 logger = logging.getLogger(__name__)
 TARGET_PREFIX = "AWSStepFunctions."
@@ -29,7 +31,8 @@ assert handlers  # the handler modules fill ACTIONS when imported
 
 @csrf_exempt
 async def endpoint(request: HttpRequest) -> HttpResponse:
-    """Check the request against the model, run the action's handler, answer in AWS's JSON protocol."""
+    """Authenticate, check the request against the model, authorize, run the action's handler, answer in AWS's
+    JSON protocol."""
     try:
         if request.method != "POST":
             raise shapes.UnknownOperationException("The AWS-compatible endpoint takes POST requests")
@@ -37,13 +40,11 @@ async def endpoint(request: HttpRequest) -> HttpResponse:
         action = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else ""
         op = shapes.operation(action) if action else None
         handler = ACTIONS.get(action)
-        if op is None or handler is None:
-            raise shapes.UnknownOperationException(f"Unknown operation: '{target}'")
-        params = shapes.check_request(op, _body(request))
         if iscoroutinefunction(handler):
-            result = await handler(params)
-        else:
-            result = await in_thread(handler, params)
+            caller, params = await in_thread(_admit, request, target, op, handler)
+            result = await handler(params, caller)
+        else:  # one trip to a thread for the whole request: the runtime bench measures this path
+            result = await in_thread(_admit_and_handle, request, target, op, handler)
         strict = getattr(settings, "FLOWDECK_AWS_STRICT_RESPONSES", settings.DEBUG)
         return protocol.reply(shapes.shape_response(op, result, strict=strict))
     except FlowdeckError as exc:
@@ -51,6 +52,23 @@ async def endpoint(request: HttpRequest) -> HttpResponse:
     except Exception:
         logger.exception("AWS-compatible endpoint: %s failed", request.headers.get("X-Amz-Target"))
         return protocol.internal_failure()
+
+
+def _admit(request: HttpRequest, target: str, op: OperationModel | None, handler: Handler | None,
+           ) -> tuple[authentication.Caller, dict]:
+    """The caller and the checked members of a request they may make; AWS's errors in AWS's order otherwise."""
+    caller = authentication.authenticate(request)
+    if op is None or handler is None:
+        raise shapes.UnknownOperationException(f"Unknown operation: '{target}'")
+    params = shapes.check_request(op, _body(request))
+    authorization.authorize(caller.user, op.name, params)
+    return caller, params
+
+
+def _admit_and_handle(request: HttpRequest, target: str, op: OperationModel | None,
+                      handler: Handler | None) -> dict:
+    caller, params = _admit(request, target, op, handler)
+    return handler(params, caller)
 
 
 def _body(request: HttpRequest) -> Any:

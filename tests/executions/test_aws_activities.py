@@ -5,10 +5,11 @@ import json
 import time
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.test import AsyncClient
 
 from executions import resources
-from tests.executions.aws_helpers import PREFIX, error_of, make, sfn, unchecked  # noqa: F401
+from tests.executions.aws_helpers import PREFIX, error_of, key_of, make, sfn, sign, unchecked  # noqa: F401
 from tests.executions.runtime import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -118,13 +119,17 @@ def test_an_empty_poll_ends_after_the_wait_without_a_token(sfn):
     assert "taskToken" not in answer and 0.9 < time.monotonic() - began < 5
 
 
-async def _poll_beside_other_requests(settings) -> tuple[float, list[float]]:
+async def _poll_beside_other_requests(settings, django_user_model) -> tuple[float, list[float]]:
     settings.FLOWDECK_ACTIVITY_TASK_WAIT_SECONDS = 2
     client = AsyncClient()
+    admin = await django_user_model.objects.acreate(username="admin", is_superuser=True)
+    key = await sync_to_async(key_of)(admin)
 
     async def call(action: str, body: dict) -> tuple[float, dict]:
-        response = await client.post("/", json.dumps(body), content_type="application/x-amz-json-1.0",
-                                     headers={"X-Amz-Target": f"AWSStepFunctions.{action}"})
+        data = json.dumps(body).encode()
+        headers = sign("http://testserver/", data, {"Content-Type": "application/x-amz-json-1.0",
+                                                    "X-Amz-Target": f"AWSStepFunctions.{action}"}, key)
+        response = await client.post("/", data, content_type=headers.pop("Content-Type"), headers=headers)
         return time.monotonic(), json.loads(response.content)
 
     await call("CreateActivity", {"name": "Picker"})
@@ -137,15 +142,15 @@ async def _poll_beside_other_requests(settings) -> tuple[float, list[float]]:
 
 
 @pytest.mark.asyncio
-async def test_a_long_poll_holds_no_thread(settings):
+async def test_a_long_poll_holds_no_thread(settings, django_user_model):
     """Under ASGI, a waiting GetActivityTask does not hold up other requests."""
     # Without any static-files middleware at all (the view alone); the next test has the project's chain.
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "StaticFiles" not in m]
-    polled, quick = await _poll_beside_other_requests(settings)
+    polled, quick = await _poll_beside_other_requests(settings, django_user_model)
     assert polled >= 1.9 and max(quick) < 1.5
 
 
 @pytest.mark.asyncio
-async def test_a_long_poll_holds_no_thread_with_the_project_middleware(settings):
-    polled, quick = await _poll_beside_other_requests(settings)
+async def test_a_long_poll_holds_no_thread_with_the_project_middleware(settings, django_user_model):
+    polled, quick = await _poll_beside_other_requests(settings, django_user_model)
     assert polled >= 1.9 and max(quick) < 1.5

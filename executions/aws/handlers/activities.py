@@ -9,27 +9,29 @@ from django.conf import settings
 
 from executions import callbacks
 from executions import services as runs
+from executions.aws.authentication import Caller
 from executions.aws.dispatch import action, in_thread
 from executions.aws.pagination import page
-from executions.models import Activity
+from executions.models import Activity, TaskToken
 
 POLL_INTERVAL_SECONDS = 0.25
 
 
 @action("CreateActivity")
-def create_activity(params: dict) -> dict:
+def create_activity(params: dict, caller: Caller) -> dict:
     activity = runs.create_activity(params["name"], params.get("tags", []))
+    caller.record("activity.create", activity.arn)
     return {"activityArn": activity.arn, "creationDate": activity.created_at}
 
 
 @action("DescribeActivity")
-def describe_activity(params: dict) -> dict:
+def describe_activity(params: dict, caller: Caller) -> dict:
     activity = runs.find_activity(params["activityArn"])
     return {"activityArn": activity.arn, "name": activity.name, "creationDate": activity.created_at}
 
 
 @action("ListActivities")
-def list_activities(params: dict) -> dict:
+def list_activities(params: dict, caller: Caller) -> dict:
     rows, token = page(Activity.objects.all(), params, scope="ListActivities", key="name")
     return {"activities": [{"activityArn": activity.arn, "name": activity.name,
                             "creationDate": activity.created_at} for activity in rows],
@@ -37,13 +39,14 @@ def list_activities(params: dict) -> dict:
 
 
 @action("DeleteActivity")
-def delete_activity(params: dict) -> dict:
+def delete_activity(params: dict, caller: Caller) -> dict:
     runs.delete_activity(params["activityArn"])
+    caller.record("activity.delete", params["activityArn"])
     return {}
 
 
 @action("GetActivityTask")
-async def get_activity_task(params: dict) -> dict:
+async def get_activity_task(params: dict, caller: Caller) -> dict:
     """Wait up to FLOWDECK_ACTIVITY_TASK_WAIT_SECONDS (AWS: 60) for a task; no thread is held while waiting.
 
     AWS advises clients to allow at least 65 seconds before their read times out."""
@@ -63,18 +66,26 @@ async def get_activity_task(params: dict) -> dict:
 
 
 @action("SendTaskSuccess")
-def send_task_success(params: dict) -> dict:
+def send_task_success(params: dict, caller: Caller) -> dict:
     callbacks.send_task_success(params["taskToken"], params["output"])
+    _record_answer(caller, "task.approve", params["taskToken"])
     return {}
 
 
 @action("SendTaskFailure")
-def send_task_failure(params: dict) -> dict:
+def send_task_failure(params: dict, caller: Caller) -> dict:
     callbacks.send_task_failure(params["taskToken"], params.get("error"), params.get("cause"))
+    _record_answer(caller, "task.reject", params["taskToken"], error=params.get("error"))
     return {}
 
 
 @action("SendTaskHeartbeat")
-def send_task_heartbeat(params: dict) -> dict:
+def send_task_heartbeat(params: dict, caller: Caller) -> dict:
     callbacks.send_task_heartbeat(params["taskToken"])
     return {}
+
+
+def _record_answer(caller: Caller, action: str, token: str, **detail) -> None:
+    # The token is a bearer secret: the log names its execution and only the token's last characters.
+    arn = TaskToken.objects.filter(token=token).values_list("execution__arn", flat=True).first() or ""
+    caller.record(action, arn, token_end=token[-6:], **detail)

@@ -11,6 +11,7 @@ from designer import services as machines
 from designer.models import StateMachine
 from executions import maprun
 from executions import services as runs
+from executions.aws.authentication import Caller
 from executions.aws.dispatch import action
 from executions.aws.handlers.state_machines import METADATA_ONLY_DEFINITION
 from executions.aws.pagination import page
@@ -21,14 +22,16 @@ _UNSUCCESSFUL = (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED)
 
 
 @action("StartExecution")
-def start_execution(params: dict) -> dict:
+def start_execution(params: dict, caller: Caller) -> dict:
     execution = runs.start_execution_at(params["stateMachineArn"], input=params.get("input"),
-                                        name=params.get("name"), trace_header=params.get("traceHeader", ""))
+                                        name=params.get("name"), trace_header=params.get("traceHeader", ""),
+                                        started_by=caller.user)
+    caller.record("execution.start", execution.arn)
     return {"executionArn": execution.arn, "startDate": execution.start_date}
 
 
 @action("DescribeExecution")
-def describe_execution(params: dict) -> dict:
+def describe_execution(params: dict, caller: Caller) -> dict:
     execution = runs.find_execution(params["executionArn"])
     data = params.get("includedData") != "METADATA_ONLY"
     redrivable = execution.status in _UNSUCCESSFUL and execution.stop_date is not None \
@@ -64,14 +67,15 @@ def describe_execution(params: dict) -> dict:
 
 
 @action("StopExecution")
-def stop_execution(params: dict) -> dict:
+def stop_execution(params: dict, caller: Caller) -> dict:
     execution = runs.stop_execution(runs.find_execution(params["executionArn"]), error=params.get("error"),
                                     cause=params.get("cause"))
+    caller.record("execution.stop", execution.arn)
     return {"stopDate": execution.stop_date or timezone.now()}
 
 
 @action("ListExecutions")
-def list_executions(params: dict) -> dict:
+def list_executions(params: dict, caller: Caller) -> dict:
     arn, map_run_arn = params.get("stateMachineArn"), params.get("mapRunArn")
     if arn is not None and map_run_arn is not None:
         raise errors.ValidationException("Must provide either a StateMachine ARN or a MapRun ARN, but not both")
@@ -106,7 +110,7 @@ def _summary(execution: Execution) -> dict:
 
 
 @action("GetExecutionHistory")
-def get_execution_history(params: dict) -> dict:
+def get_execution_history(params: dict, caller: Caller) -> dict:
     execution = runs.find_execution(params["executionArn"])
     reverse = params.get("reverseOrder", False)
     rows, token = page(runs.execution_history(execution, reverse=reverse), params, key="event_id",
@@ -124,7 +128,7 @@ def _without_data(event: dict) -> dict:
 
 
 @action("DescribeStateMachineForExecution")
-def describe_state_machine_for_execution(params: dict) -> dict:
+def describe_state_machine_for_execution(params: dict, caller: Caller) -> dict:
     execution = runs.find_execution(params["executionArn"])
     machine, revision = execution.state_machine, execution.revision
     data = params.get("includedData") != "METADATA_ONLY"
@@ -146,7 +150,8 @@ def describe_state_machine_for_execution(params: dict) -> dict:
 
 
 @action("RedriveExecution")
-def redrive_execution(params: dict) -> dict:
+def redrive_execution(params: dict, caller: Caller) -> dict:
     execution = runs.redrive_execution(runs.find_execution(params["executionArn"]),
                                        client_token=params.get("clientToken"))
+    caller.record("execution.redrive", execution.arn)
     return {"redriveDate": execution.redrive_date}

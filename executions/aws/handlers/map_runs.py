@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from executions import maprun
 from executions import services as runs
+from executions.aws.authentication import Caller
 from executions.aws.dispatch import action
 from executions.aws.pagination import page
 
 
 @action("DescribeMapRun")
-def describe_map_run(params: dict) -> dict:
+def describe_map_run(params: dict, caller: Caller) -> dict:
     run = maprun.find_map_run(params["mapRunArn"])
     items, executions = maprun.counts(run)
     return {
@@ -28,7 +29,7 @@ def describe_map_run(params: dict) -> dict:
 
 
 @action("ListMapRuns")
-def list_map_runs(params: dict) -> dict:
+def list_map_runs(params: dict, caller: Caller) -> dict:
     execution = runs.find_execution(params["executionArn"])
     rows, token = page(maprun.list_map_runs(execution), params, scope=f"ListMapRuns:{execution.arn}",
                        descending=True)
@@ -39,8 +40,9 @@ def list_map_runs(params: dict) -> dict:
 
 
 @action("UpdateMapRun")
-def update_map_run(params: dict) -> dict:
+def update_map_run(params: dict, caller: Caller) -> dict:
     maprun.update_map_run(maprun.find_map_run(params["mapRunArn"]), max_concurrency=params.get("maxConcurrency"),
                           tolerated_count=params.get("toleratedFailureCount"),
                           tolerated_percentage=params.get("toleratedFailurePercentage"))
+    caller.record("map_run.update", params["mapRunArn"])
     return {}

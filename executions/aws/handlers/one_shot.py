@@ -6,17 +6,20 @@ from typing import Any
 
 from designer import errors
 from executions import resources
+from executions.aws.authentication import Caller
 from executions.aws.dispatch import action
 from executions.engine.teststate import CannotTestState
 from executions.engine.teststate import test_state as run_test_state
 
 
 @action("StartSyncExecution")
-def start_sync_execution(params: dict) -> dict:
+def start_sync_execution(params: dict, caller: Caller) -> dict:
     from executions import express
 
     result = express.start_sync_execution_at(params["stateMachineArn"], input=params.get("input"),
-                                             name=params.get("name"), trace_header=params.get("traceHeader", ""))
+                                             name=params.get("name"), trace_header=params.get("traceHeader", ""),
+                                             started_by=caller.user)
+    caller.record("execution.start", result.execution_arn)
     answer = result.to_aws()
     if params.get("includedData") == "METADATA_ONLY":
         answer.update(input=None, output=None, inputDetails={"included": False},
@@ -25,7 +28,7 @@ def start_sync_execution(params: dict) -> dict:
 
 
 @action("TestState")
-def test_state(params: dict) -> dict:
+def test_state(params: dict, caller: Caller) -> dict:
     """TestState: a state alone (or `stateName` of a whole machine), its Task answered by the mock or by this
     server's resources (Python functions), with the data-flow stages from inspection level DEBUG."""
     definition = _json(params["definition"], errors.InvalidDefinition, "Invalid State Machine Definition")

@@ -6,9 +6,11 @@ import json
 
 from designer import errors
 from designer import services as machines
+from designer.accounts import permissions
 from designer.asl.validate import validate
 from designer.models import StateMachine, StateMachineVersion
 from executions import deletion
+from executions.aws.authentication import Caller
 from executions.aws.dispatch import action
 from executions.aws.pagination import page
 
@@ -18,20 +20,27 @@ METADATA_ONLY_DEFINITION = "{}"  # AWS: with includedData METADATA_ONLY, "the re
 
 
 @action("CreateStateMachine")
-def create_state_machine(params: dict) -> dict:
+def create_state_machine(params: dict, caller: Caller) -> dict:
     deletion.reclaim_state_machine_name(params["name"])
+    # AWS: repeating a creation returns the machine made before; that grants the repeater nothing.
+    existed = StateMachine.objects.filter(name=params["name"]).exists()
     machine, version = machines.create_state_machine_and_publish(
         name=params["name"], definition=params["definition"], role_arn=params["roleArn"],
         type=params.get("type", StateMachine.STANDARD), logging=params.get("loggingConfiguration"),
         tracing=params.get("tracingConfiguration"), encryption=params.get("encryptionConfiguration"),
         tags=params.get("tags", ()),
         publish=params.get("publish", False), version_description=params.get("versionDescription"))
+    if not existed:
+        permissions.make_creator_admin(machine, caller.user)
+        caller.record("state_machine.create", machine.arn)
+        if version is not None:
+            caller.record("version.publish", version.arn)
     return {"stateMachineArn": machine.arn, "creationDate": machine.created_at,
             "stateMachineVersionArn": version.arn if version else None}
 
 
 @action("DescribeStateMachine")
-def describe_state_machine(params: dict) -> dict:
+def describe_state_machine(params: dict, caller: Caller) -> dict:
     target = machines.find_state_machine(params["stateMachineArn"])
     machine, version = target.machine, target.version
     if target.alias is not None:
@@ -62,7 +71,7 @@ def _main_version(alias) -> StateMachineVersion:
 
 
 @action("UpdateStateMachine")
-def update_state_machine(params: dict) -> dict:
+def update_state_machine(params: dict, caller: Caller) -> dict:
     target = machines.find_state_machine(params["stateMachineArn"])
     if target.version is not None or target.alias is not None:
         raise errors.ValidationException("A version or alias cannot be updated: use the state machine's ARN")
@@ -71,12 +80,15 @@ def update_state_machine(params: dict) -> dict:
         logging=params.get("loggingConfiguration"), tracing=params.get("tracingConfiguration"),
         encryption=params.get("encryptionConfiguration"), publish=params.get("publish", False),
         version_description=params.get("versionDescription"))
+    caller.record("state_machine.update", machine.arn)
+    if version is not None:
+        caller.record("version.publish", version.arn)
     return {"updateDate": machine.updated_at, "revisionId": machines.shown_revision_id(machine.revision),
             "stateMachineVersionArn": version.arn if version else None}
 
 
 @action("DeleteStateMachine")
-def delete_state_machine(params: dict) -> dict:
+def delete_state_machine(params: dict, caller: Caller) -> dict:
     try:
         target = machines.find_state_machine(params["stateMachineArn"])
     except errors.StateMachineDoesNotExist:
@@ -85,19 +97,21 @@ def delete_state_machine(params: dict) -> dict:
         raise errors.ValidationException("Use DeleteStateMachineVersion or DeleteStateMachineAlias to delete a "
                                          "version or an alias")
     deletion.delete_state_machine(target.machine)
+    caller.record("state_machine.delete", target.machine.arn)
     return {}
 
 
 @action("ListStateMachines")
-def list_state_machines(params: dict) -> dict:
-    rows, token = page(machines.list_state_machines(), params, scope="ListStateMachines", key="name")
+def list_state_machines(params: dict, caller: Caller) -> dict:
+    visible = permissions.with_permission(caller.user, permissions.VIEW, machines.list_state_machines())
+    rows, token = page(visible, params, scope="ListStateMachines", key="name")
     return {"stateMachines": [{"stateMachineArn": machine.arn, "name": machine.name, "type": machine.type,
                                "creationDate": machine.created_at} for machine in rows],
             "nextToken": token}
 
 
 @action("ValidateStateMachineDefinition")
-def validate_state_machine_definition(params: dict) -> dict:
+def validate_state_machine_definition(params: dict, caller: Caller) -> dict:
     definition = params["definition"]
     diagnostics = [_wire(diagnostic.to_dict())
                    for diagnostic in validate(definition, severity=params.get("severity", "ERROR"))]

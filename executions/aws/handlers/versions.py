@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from designer import errors
 from designer import services as machines
+from executions.aws.authentication import Caller
 from executions.aws.dispatch import action
 from executions.aws.pagination import page
 
@@ -16,15 +17,16 @@ def _unqualified(arn: str):
 
 
 @action("PublishStateMachineVersion")
-def publish_state_machine_version(params: dict) -> dict:
+def publish_state_machine_version(params: dict, caller: Caller) -> dict:
     machine = _unqualified(params["stateMachineArn"])
     version = machines.publish_state_machine_version(machine, description=params.get("description"),
                                                      revision_id=params.get("revisionId"))
+    caller.record("version.publish", version.arn)
     return {"creationDate": version.created_at, "stateMachineVersionArn": version.arn}
 
 
 @action("ListStateMachineVersions")
-def list_state_machine_versions(params: dict) -> dict:
+def list_state_machine_versions(params: dict, caller: Caller) -> dict:
     machine = _unqualified(params["stateMachineArn"])
     rows, token = page(machine.versions.all(), params, scope=f"ListStateMachineVersions:{machine.arn}",
                        key="number", descending=True)
@@ -34,7 +36,7 @@ def list_state_machine_versions(params: dict) -> dict:
 
 
 @action("DeleteStateMachineVersion")
-def delete_state_machine_version(params: dict) -> dict:
+def delete_state_machine_version(params: dict, caller: Caller) -> dict:
     arn = params["stateMachineVersionArn"]
     _, rest = machines.parse_arn(arn, "stateMachine")
     if not rest.partition(":")[2].isdigit():
@@ -44,18 +46,20 @@ def delete_state_machine_version(params: dict) -> dict:
     except errors.StateMachineDoesNotExist:
         return {}  # AWS: deleting a version that does not exist succeeds
     machines.delete_state_machine_version(target.version)
+    caller.record("version.delete", arn)
     return {}
 
 
 @action("CreateStateMachineAlias")
-def create_state_machine_alias(params: dict) -> dict:
+def create_state_machine_alias(params: dict, caller: Caller) -> dict:
     alias = machines.create_state_machine_alias(name=params["name"], routing=params["routingConfiguration"],
                                                 description=params.get("description"))
+    caller.record("alias.create", alias.arn)
     return {"stateMachineAliasArn": alias.arn, "creationDate": alias.created_at}
 
 
 @action("DescribeStateMachineAlias")
-def describe_state_machine_alias(params: dict) -> dict:
+def describe_state_machine_alias(params: dict, caller: Caller) -> dict:
     alias = machines.find_state_machine_alias(params["stateMachineAliasArn"])
     return {"stateMachineAliasArn": alias.arn, "name": alias.name, "description": alias.description or None,
             "routingConfiguration": machines.routing_configuration(alias), "creationDate": alias.created_at,
@@ -63,25 +67,27 @@ def describe_state_machine_alias(params: dict) -> dict:
 
 
 @action("UpdateStateMachineAlias")
-def update_state_machine_alias(params: dict) -> dict:
+def update_state_machine_alias(params: dict, caller: Caller) -> dict:
     alias = machines.find_state_machine_alias(params["stateMachineAliasArn"])
     alias = machines.update_state_machine_alias(alias, description=params.get("description"),
                                                 routing=params.get("routingConfiguration"))
+    caller.record("alias.update", alias.arn)
     return {"updateDate": alias.updated_at}
 
 
 @action("DeleteStateMachineAlias")
-def delete_state_machine_alias(params: dict) -> dict:
+def delete_state_machine_alias(params: dict, caller: Caller) -> dict:
     try:
         alias = machines.find_state_machine_alias(params["stateMachineAliasArn"])
     except errors.ResourceNotFound:
         return {}  # AWS: deleting an alias that does not exist succeeds
     alias.delete()
+    caller.record("alias.delete", params["stateMachineAliasArn"])
     return {}
 
 
 @action("ListStateMachineAliases")
-def list_state_machine_aliases(params: dict) -> dict:
+def list_state_machine_aliases(params: dict, caller: Caller) -> dict:
     machine = _unqualified(params["stateMachineArn"])
     rows, token = page(machine.aliases.all(), params, scope=f"ListStateMachineAliases:{machine.arn}")
     return {"stateMachineAliases": [{"stateMachineAliasArn": f"{machine.arn}:{alias.name}",
