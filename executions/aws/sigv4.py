@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_plus
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 TERMINATOR = "aws4_request"
@@ -206,13 +206,13 @@ def canonical_uri(path: str) -> str:
 
 def canonical_query(query: str) -> str:
     """Each name and value decoded, then URI-encoded (RFC 3986 unreserved characters kept), sorted by name then
-    value. `+` is a plus sign here, not a space: SigV4 clients encode a space as %20."""
+    value. A `+` is a space, as in any form-encoded query (botocore sends params so); a plus sign comes as %2B."""
     pairs = []
     for part in query.split("&"):
         if not part:
             continue
         name, _, value = part.partition("=")
-        pairs.append((quote(unquote(name), safe="-_.~"), quote(unquote(value), safe="-_.~")))
+        pairs.append((quote(unquote_plus(name), safe="-_.~"), quote(unquote_plus(value), safe="-_.~")))
     return "&".join(f"{name}={value}" for name, value in sorted(pairs))
 
 

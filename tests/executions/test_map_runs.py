@@ -441,3 +441,12 @@ def test_a_recovered_task_job_inside_a_child_calls_its_function_once(sfn):
         status=TaskResultStatus.READY, worker_ids=["dead"])
     drain()
     assert count_calls.calls == 1
+
+
+def test_children_run_as_whoever_started_their_parent(sfn, admin_user):
+    machine = make(sfn, name="Jobs", definition=distributed(CHECK, "Check"))
+    parent = sfn.start_execution(stateMachineArn=machine, input=json.dumps([{"n": 0}, {"n": 1}]))["executionArn"]
+    drain()
+    rows = Execution.objects.filter(map_run__isnull=False)
+    assert Execution.objects.get(arn=parent).started_by == admin_user
+    assert rows.count() == 2 and set(rows.values_list("started_by", flat=True)) == {admin_user.pk}

@@ -3,10 +3,11 @@ import json
 
 import pytest
 
+from designer.accounts import permissions
 from designer.asl.errors import StatesError
 from designer.models import StateMachineVersion
 from designer.services import update_state_machine
-from executions import callbacks, nested, resources, services
+from executions import callbacks, express, nested, resources, services
 from executions.engine import signals as sig
 from executions.engine.resources import describe as describe_resource
 from executions.models import Execution, ExecutionEvent
@@ -274,3 +275,67 @@ def test_a_sync_task_that_starts_a_running_execution_again_waits_for_it():
     drain(jump_timers=1)
     execution.refresh_from_db()
     assert execution.status == "SUCCEEDED" and json.loads(execution.output)["ExecutionArn"] == running.arn
+
+
+# --- who a child runs as ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bob(django_user_model):
+    """bob: may run Parent, nothing else."""
+    return django_user_model.objects.create_user("bob")
+
+
+def run_as(user, machine, input='{"n": 1}'):
+    execution = services.start_execution(machine, input=input, started_by=user)
+    drain()
+    execution.refresh_from_db()
+    return execution
+
+
+def test_a_child_runs_as_its_parents_starter_only_if_they_may_start_it(bob):
+
+    child_machine = child()
+    machine = parent(".sync:2")
+    permissions.grant(machine, permissions.EXECUTE, user=bob)
+    refused = run_as(bob, machine)
+    assert refused.status == "FAILED" and refused.error == "StepFunctions.AccessDeniedException"
+    assert f"User: bob is not authorized to perform: states:StartExecution on resource: {CHILD_ARN}" in refused.cause
+    assert "lacks the 'execute' permission" in refused.cause
+    assert not Execution.objects.filter(state_machine=child_machine).exists()
+
+    permissions.grant(child_machine, permissions.VIEW, user=bob)  # seeing is not running
+    assert run_as(bob, machine).error == "StepFunctions.AccessDeniedException"
+    permissions.grant(child_machine, permissions.EXECUTE, user=bob)
+    allowed = run_as(bob, machine)
+    assert allowed.status == "SUCCEEDED" and json.loads(allowed.output)["Output"] == {"n": 2}
+    assert Execution.objects.get(state_machine=child_machine).started_by == bob
+
+
+def test_a_machine_that_does_not_exist_is_refused_like_one_the_starter_may_not_run(bob, admin_user):
+
+    machine = parent(parameters={"StateMachineArn": CHILD_ARN + "Gone", "Input": {}})
+    permissions.grant(machine, permissions.EXECUTE, user=bob)
+    assert run_as(bob, machine).error == "StepFunctions.AccessDeniedException"
+    # A superuser, like the system, sees the real error.
+    assert run_as(admin_user, machine).error == "StepFunctions.StateMachineDoesNotExistException"
+
+
+def test_the_system_and_superusers_start_any_child(admin_user):
+    child()
+    machine = parent()
+    assert run(machine).status == "SUCCEEDED"
+    assert run_as(admin_user, machine).status == "SUCCEEDED"
+    assert set(Execution.objects.filter(parent__isnull=False).values_list("started_by", flat=True)) == \
+        {None, admin_user.pk}
+
+
+def test_an_express_sync_execution_starts_children_as_its_caller_only(bob):
+    child()
+    machine = make_machine({"StartAt": "Start", "States": {"Start": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+        "Parameters": {"StateMachineArn": CHILD_ARN, "Input": {"n": 1}}, "End": True}}}, name="Quick", type="EXPRESS")
+    permissions.grant(machine, permissions.EXECUTE, user=bob)
+    result = express.start_sync_execution(machine, started_by=bob)
+    assert result.status == "FAILED" and result.error == "StepFunctions.AccessDeniedException"
+    assert express.start_sync_execution(machine).status == "SUCCEEDED"
