@@ -344,3 +344,19 @@ def test_the_aws_cli_signs_in_with_an_access_key(sfn, live_server, admin_user):
     assert [m["name"] for m in json.loads(listed.stdout)["stateMachines"]] == ["Orders"]
     refused = aws(secret + "x")
     assert refused.returncode != 0 and "InvalidSignatureException" in refused.stderr
+
+
+def test_the_accesskey_command_creates_a_user_and_a_key_then_revokes_it(sfn, live_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("accesskey", "create", "ops", "--superuser", stdout=out)
+    values = dict(line.split("=", 1) for line in out.getvalue().split())
+    client = client_for(live_server.url, (values["AWS_ACCESS_KEY_ID"], values["AWS_SECRET_ACCESS_KEY"]))
+    assert client.list_state_machines()["stateMachines"] == []
+    assert AccessKey.objects.get(access_key_id=values["AWS_ACCESS_KEY_ID"]).user.is_superuser
+    assert values["AWS_SECRET_ACCESS_KEY"] not in json.dumps(list(AuditEvent.objects.values("detail", "target")))
+    call_command("accesskey", "revoke", values["AWS_ACCESS_KEY_ID"], stdout=StringIO())
+    assert client_error(client.list_state_machines)[0] == "UnrecognizedClientException"
