@@ -2,6 +2,9 @@
 # Shared install step for .ci/start and .ci/test: a Python >= 3.12 virtualenv in .venv with
 # Flowdeck and its dev dependencies installed. Quick when nothing changed: the install is skipped
 # while pyproject.toml and the interpreter match the stamp written after the last good install.
+#
+#   bash .ci/setup.sh [--browser]   --browser: also make sure Debian's Chromium is at /usr/bin/chromium (the browser
+#                                   tests drive it through Playwright; a browser Playwright downloads is never used)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,6 +12,27 @@ VENV=.venv
 STAMP=$VENV/.flowdeck-install-stamp
 
 say() { echo "flowdeck setup: $*" >&2; }
+
+CHROMIUM=/usr/bin/chromium
+
+ensure_chromium() {
+    [ -x "$CHROMIUM" ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        say "ERROR: the browser tests need Debian's Chromium at $CHROMIUM, and installing it needs root and apt-get."
+        say "Install it as root: apt-get update && apt-get install -y chromium"
+        exit 1
+    fi
+    say "installing Debian's Chromium for the browser tests (about 20 s)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    [ -x "$CHROMIUM" ] || { say "ERROR: apt-get installed chromium but $CHROMIUM is missing"; exit 1; }
+}
+
+case "${1:-}" in
+    --browser) ensure_chromium ;;
+    '') ;;
+    *) say "unknown option '$1' (only --browser)"; exit 2 ;;
+esac
 
 is_new_enough() {
     # Django 6 needs Python >= 3.12; the default python3 on Debian 12 is 3.11.

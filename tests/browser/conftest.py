@@ -6,8 +6,9 @@ pytest-django's), so what a test writes through the ORM, committed (`django_db(t
 server serves. Only static files are served differently: from the apps' static directories
 (tests/browser/asgi.py), so that no collectstatic is needed.
 
-Run them in their own pytest invocation (`pytest tests/browser`; `.ci/test` does): Playwright's sync API keeps an
-event loop running in the main thread, which pytest-asyncio tests after it in the same process trip over.
+`.ci/test` runs them in their own pytest invocation (`pytest tests/browser`). Playwright's sync API keeps an event
+loop running in the main thread while it is started, which pytest-asyncio tests trip over; it is started for this
+package and stopped after it, so a single `pytest tests` works too.
 Screenshots go to $FLOWDECK_VAR_DIR/test-screenshots/ and are listed at the end of the run.
 """
 from __future__ import annotations
@@ -60,9 +61,10 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker) -> str:
-    """http://localhost:<port>: Daphne and one worker on the test database, for the whole session."""
+@pytest.fixture(scope="package")
+def live_server_url(django_db_setup) -> str:
+    """http://localhost:<port>: Daphne and one worker on the test database, while tests/browser runs (stopped
+    after it: a live worker would otherwise take the jobs of the tests that follow)."""
     from django.conf import settings
     from django.db import connection
 
@@ -91,7 +93,7 @@ def live_server_url(django_db_setup, django_db_blocker) -> str:
         _stop(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
