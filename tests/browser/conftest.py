@@ -124,33 +124,14 @@ def new_page(browser, live_server_url):
         context.close()
 
 
-@pytest.fixture
-def log_in(live_server_url):
-    """`log_in(page, user, password)`: through the login page once the site has one, otherwise with a session made
-    on the server side (force_login) handed to the browser as its cookie."""
-    from django.conf import settings
-    from django.test import Client
-    from django.urls import NoReverseMatch, reverse
-
-    def sign_in(page, user, password: str) -> None:
-        try:
-            login_url = reverse("login")
-        except NoReverseMatch:
-            client = Client()
-            client.force_login(user)
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "domain": "localhost", "path": "/",
-                                       "secure": settings.SESSION_COOKIE_SECURE, "httpOnly": True,
-                                       "sameSite": "Lax"}])
-            return
-        page.goto(login_url)
-        page.fill("input[name=username]", user.get_username())
-        page.fill("input[name=password]", password)
-        page.locator("form").filter(has=page.locator("input[name=password]")).locator("[type=submit]").click()
-        page.wait_for_load_state()
-        assert "/login/" not in page.url, f"logging in as {user} failed: {page.url}"
-
-    return sign_in
+def log_in(page, user, password: str) -> None:
+    """Sign `user` in through the login page, as a person does."""
+    page.goto("/login/")
+    page.fill("input[name=username]", user.get_username())
+    page.fill("input[name=password]", password)
+    page.locator("form").filter(has=page.locator("input[name=password]")).locator("[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/login/" not in page.url, f"logging in as {user} failed: {page.url}"
 
 
 def screenshot(page, name: str) -> Path:

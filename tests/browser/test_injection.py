@@ -8,7 +8,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from executions import services
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.executions.runtime import make_machine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,7 @@ def assert_csp(response) -> None:
         assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
-def test_injected_markup_renders_as_text_everywhere(new_page, log_in, admin_user):
+def test_injected_markup_renders_as_text_everywhere(new_page, admin_user):
     machine = make_machine(INJECTED, name="Injected")
     execution = services.start_execution(machine, input=json.dumps({"note": f"{IMG} then {SVG}", "who": SCRIPT}),
                                          name="injected-1", started_by=admin_user)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from designer.accounts import permissions
 from executions import services
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.executions.runtime import make_machine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ PAYROLL = {"StartAt": "Pay", "States": {"Pay": {"Type": "Pass", "End": True}}}
 
 
 def test_a_user_with_only_execute_runs_and_watches_one_workflow_and_sees_no_other(
-        new_page, log_in, django_user_model):
+        new_page, django_user_model):
     owner = django_user_model.objects.create_user("olive", password="olive-pass-1234")
     rex = django_user_model.objects.create_user("rex", password="rex-pass-1234")
     deliveries = make_machine(DELIVERY, name="Deliveries")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import yaml
-from django.conf import settings as site_settings
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -63,7 +63,7 @@ def csrf_post(user, url: str, data: dict):
     """A POST as a browser sends it: the CSRF cookie from a page, and its token in the form."""
     client = client_for(user, csrf=True)
     client.get("/machines/")
-    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies[site_settings.CSRF_COOKIE_NAME].value})
+    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies[settings.CSRF_COOKIE_NAME].value})
 
 
 def run(machine, name="run-1") -> Execution:
@@ -82,8 +82,7 @@ FORMS = ["/machines/Orders/start", "/machines/Orders/permissions/grant", "/machi
          "/executions/{pk}/stop", "/inbox/{token}/approve", "/inbox/{token}/reject"]
 
 
-def test_every_page_and_form_sends_anonymous_people_to_log_in(orders, settings):
-    settings.LOGIN_URL = "/login/"  # the account pages' login URL ("login"), whether or not they are installed
+def test_every_page_and_form_sends_anonymous_people_to_log_in(orders):
     execution = run(orders)
     login = "/login/"
     for method, urls in (("get", PAGES), ("post", FORMS)):
