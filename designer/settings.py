@@ -44,7 +44,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 # DEBUG is off unless asked for; `.ci/start` serving on a loopback address is "local mode" (FLOWDECK_LOCAL=true):
 # there DEBUG defaults to on, and with it plain-HTTP cookies, since nothing but this machine can reach the server.
-LOCAL_MODE = env_bool("FLOWDECK_LOCAL", False)
+# Anything that says the server is reachable from elsewhere turns local mode off: HTTPS, a proxy, or a host name
+# other than the loopback ones.
+HTTPS = env_bool("FLOWDECK_HTTPS", False)
+ALLOWED_HOSTS = env_list("FLOWDECK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+LOCAL_MODE = (env_bool("FLOWDECK_LOCAL", False) and not HTTPS and not env_bool("FLOWDECK_PROXY_HEADERS", False)
+              and set(ALLOWED_HOSTS) <= _LOOPBACK_HOSTS)
 DEBUG = env_bool("FLOWDECK_DEBUG", LOCAL_MODE)
 SECRET_KEY = os.environ.get("FLOWDECK_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -82,7 +88,6 @@ def _secrets_keys() -> list[str]:
 
 FLOWDECK_SECRETS_KEYS = _secrets_keys()
 
-ALLOWED_HOSTS = env_list("FLOWDECK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("FLOWDECK_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -211,7 +216,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Cookies: HTTP-only sessions, SameSite=Lax, and Secure (HTTPS only) whenever DEBUG is off; a deployment that
 # really serves plain HTTP beyond this machine can say FLOWDECK_SECURE_COOKIES=false (and should not).
-SECURE_COOKIES = env_bool("FLOWDECK_SECURE_COOKIES", not DEBUG)
+SECURE_COOKIES = env_bool("FLOWDECK_SECURE_COOKIES", HTTPS or not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -222,7 +227,7 @@ SESSION_COOKIE_NAME = "flowdeck_session" if not SECURE_COOKIES else "__Host-flow
 CSRF_COOKIE_NAME = "flowdeck_csrf" if not SECURE_COOKIES else "__Host-flowdeck_csrf"
 # Behind a TLS-terminating proxy: FLOWDECK_HTTPS=true redirects HTTP to HTTPS and sends HSTS; the proxy must set
 # X-Forwarded-Proto (and Daphne run with --proxy-headers for client addresses in the audit log).
-if env_bool("FLOWDECK_HTTPS", False):
+if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("FLOWDECK_HSTS_SECONDS", 31_536_000)

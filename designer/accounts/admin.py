@@ -1,6 +1,12 @@
-"""The Django admin's view of accounts (the product's own pages under /manage/ are the main place): grants can
-be edited here too; keys and tokens only listed and revoked; the audit log only read."""
+"""The Django admin's view of accounts (the product's own pages under /manage/ are the main place): grants,
+users and groups can be edited here too, audited like anywhere else; keys and tokens only listed and revoked;
+the audit log only read. The admin has no login form of its own: it sends people to the site's rate-limited one.
+"""
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
 
 from designer.accounts import audit
@@ -48,6 +54,9 @@ class CredentialAdmin(admin.ModelAdmin):
     actions = [revoke]
     list_filter = ("revoked_at",)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the audit log keeps naming them
+
     def has_add_permission(self, request):
         return False  # issued on the account page or the API, where the secret is shown once
 
@@ -83,3 +92,53 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _site_login(request, extra_context=None):
+    return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)
+
+
+admin.site.login = _site_login
+
+
+class AuditedChanges:
+    """save/delete hooks of a ModelAdmin that write `<noun>.create/update/delete` audit rows, naming the fields
+    changed (a password only as the word)."""
+
+    noun = ""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        action = f"{self.noun}.{'update' if change else 'create'}"
+        audit.record(audit.Actor.of(request, audit.WEB), action, str(form.instance),
+                     fields=sorted(form.changed_data))
+
+    def delete_model(self, request, obj):
+        audit.record(audit.Actor.of(request, audit.WEB), f"{self.noun}.delete", str(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(audit.Actor.of(request, audit.WEB), f"{self.noun}.delete", str(obj))
+        super().delete_queryset(request, queryset)
+
+
+class AuditedUserAdmin(AuditedChanges, UserAdmin):
+    noun = "user"
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit.record(audit.Actor.of(request, audit.WEB), "user.update", User.objects.get(pk=id).get_username(),
+                         fields=["password"])
+        return response
+
+
+class AuditedGroupAdmin(AuditedChanges, GroupAdmin):
+    noun = "group"
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, AuditedGroupAdmin)

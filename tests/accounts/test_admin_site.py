@@ -52,3 +52,40 @@ def test_grants_made_in_the_admin_are_audited(admin_client):
         ("permission.grant", machine.arn, {"subject": "user:bob", "permission": "execute"}),
         ("permission.revoke", machine.arn, {"subject": "user:bob", "permission": "execute"}),
     ]
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_the_sites_rate_limited_login(client):
+    response = client.get("/admin/login/?next=/admin/accounts/")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/accounts/"
+    assert client.post("/admin/login/", {"username": "admin", "password": "x"})["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+def test_credentials_cannot_be_deleted_in_the_admin(admin_client):
+    key, _ = credentials.issue_access_key(User.objects.create_user("bob"))
+    admin_client.post("/admin/accounts/accesskey/", {"action": "delete_selected", "_selected_action": [key.pk],
+                                                     "post": "yes"})
+    assert AccessKey.objects.filter(pk=key.pk).exists()
+    assert admin_client.post(f"/admin/accounts/accesskey/{key.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_user_and_group_changes_in_the_admin_are_audited(admin_client):
+    bob = User.objects.create_user("bob")
+    response = admin_client.post(f"/admin/auth/user/{bob.pk}/change/", {
+        "username": "bob", "is_active": "on", "is_superuser": "on", "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(pk=bob.pk).is_superuser
+    response = admin_client.post(f"/admin/auth/user/{bob.pk}/password/", {
+        "password1": "a-long-new-password-123", "password2": "a-long-new-password-123", "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    admin_client.post("/admin/auth/group/add/", {"name": "ops"})
+    admin_client.post(f"/admin/auth/user/{bob.pk}/delete/", {"post": "yes"})
+    rows = list(AuditEvent.objects.exclude(action="login").order_by("id").values_list("action", "target", "detail"))
+    assert rows[0][:2] == ("user.update", "bob") and "is_superuser" in rows[0][2]["fields"]
+    assert rows[1] == ("user.update", "bob", {"fields": ["password"]})
+    assert rows[2] == ("group.create", "ops", {"fields": ["name"]})
+    assert rows[3] == ("user.delete", "bob", {})
+    assert "a-long-new-password-123" not in str(rows)

@@ -106,3 +106,10 @@ async def test_a_chunked_body_is_cut_off_once_past_the_limit_and_a_small_one_pas
     communicator = await _request(app, [(b"content-length", b"10")], [b"x" * 10])
     assert (await communicator.receive_output())["status"] == 200
     assert received[0]["body"] == b"x" * 10
+
+
+@pytest.mark.parametrize("public", [{"FLOWDECK_HTTPS": "true"}, {"FLOWDECK_PROXY_HEADERS": "true"},
+                                    {"FLOWDECK_ALLOWED_HOSTS": "flowdeck.example.com,127.0.0.1"}])
+def test_local_mode_is_off_when_anything_says_the_server_is_reachable_from_elsewhere(tmp_path, public):
+    s = settings_under(tmp_path, FLOWDECK_LOCAL="true", **public)
+    assert s["DEBUG"] is False and s["SESSION_COOKIE_SECURE"] and s["SESSION_COOKIE_NAME"].startswith("__Host-")
