@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/state-machines/", views.StateMachineListView.as_view(), name="state-machines"),
     path("api/state-machines/<str:name>/", views.StateMachineDetailView.as_view(), name="state-machine"),
     path("api/state-machines/<str:name>/revisions/", views.RevisionListView.as_view(), name="revisions"),
+    path("api/state-machines/<str:name>/export/", views.StateMachineExportView.as_view(), name="state-machine-export"),
     path("api/", include("executions.urls")),
     path("api/", include("designer.accounts.api_urls")),
     path("", include("designer.accounts.urls")),

@@ -1,14 +1,19 @@
+import json
 from pathlib import Path
 
+import yaml
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from designer import errors, services
+from designer.accounts import audit, permissions
 from designer.asl.validate import validate
 from designer.models import StateMachine
 from designer.serializers import (
@@ -22,8 +27,16 @@ from designer.serializers import (
 DEMO_DEFINITION = Path(__file__).resolve().parent / "demo" / "order.asl.json"
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "designer/home.html", {"demo_definition": DEMO_DEFINITION.read_text()})
+
+
+class DownloadNegotiation(DefaultContentNegotiation):
+    """Downloads take `?format=` as the file's format, not as DRF's renderer override; their errors stay JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ValidateView(APIView):
@@ -39,39 +52,62 @@ class ValidateView(APIView):
         return Response({"result": result, "diagnostics": [d.to_dict() for d in diagnostics]})
 
 
-def get_state_machine(name: str) -> StateMachine:
+def get_state_machine(name: str, user, permission: str = permissions.VIEW) -> StateMachine:
+    """The machine named `name` if `user` holds `permission` on it. One they may not even view answers exactly
+    like a missing one (nothing tells them it exists); one they may view answers AccessDeniedException."""
     machine = StateMachine.objects.select_related("revision").filter(name=name).first()
-    if machine is None:
+    if machine is None or not permissions.has_permission(user, permissions.VIEW, machine):
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{name}'")
+    permissions.require(user, permission, machine)
     return machine
 
 
 class StateMachineListView(APIView):
-    """GET: all state machines. POST {name, definition, role_arn?, type?}: create one."""
+    """GET: the state machines you may view. POST {name, definition, role_arn?, type?}: create one (you need the
+    account-wide create_statemachine permission, and become its admin)."""
 
     @extend_schema(responses=StateMachineSerializer(many=True))
     def get(self, request: Request) -> Response:
-        machines = StateMachine.objects.select_related("revision")
+        machines = permissions.with_permission(request.user).select_related("revision")
         return Response(StateMachineSerializer(machines, many=True).data)
 
     @extend_schema(request=StateMachineCreateSerializer, responses={201: StateMachineSerializer})
     def post(self, request: Request) -> Response:
+        if not permissions.can_create_state_machines(request.user):
+            raise permissions.AccessDeniedException(
+                f"User: {request.user.get_username()} is not authorized to create state machines "
+                "(needs the account-wide create_statemachine permission)")
         data = _valid(StateMachineCreateSerializer, request.data)
+        existed = StateMachine.objects.filter(name=data["name"]).exists()
         machine = services.create_state_machine(**data)
+        if existed:
+            # CreateStateMachine repeats idempotently, but only for someone who may see the machine: nobody
+            # becomes admin of someone else's machine by sending its definition again.
+            if not permissions.has_permission(request.user, permissions.VIEW, machine):
+                raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{machine.arn}'")
+        else:
+            permissions.make_creator_admin(machine, request.user)
+            audit.record(audit.Actor.of(request, audit.API), "state_machine.create", target=machine.arn,
+                         type=machine.type)
         return Response(StateMachineSerializer(machine).data, status=201)
 
 
 class StateMachineDetailView(APIView):
-    """GET: one state machine. PATCH {definition?, role_arn?}: save a new revision."""
+    """GET: one state machine. PATCH {definition?, role_arn?}: save a new revision (edit permission)."""
 
     @extend_schema(responses=StateMachineSerializer)
     def get(self, request: Request, name: str) -> Response:
-        return Response(StateMachineSerializer(get_state_machine(name)).data)
+        return Response(StateMachineSerializer(get_state_machine(name, request.user)).data)
 
     @extend_schema(request=StateMachineUpdateSerializer, responses=StateMachineSerializer)
     def patch(self, request: Request, name: str) -> Response:
+        machine = get_state_machine(name, request.user, permissions.EDIT)
         data = _valid(StateMachineUpdateSerializer, request.data)
-        machine = services.update_state_machine(get_state_machine(name), **data)
+        before = machine.revision_id
+        machine = services.update_state_machine(machine, **data)
+        if machine.revision_id != before:
+            audit.record(audit.Actor.of(request, audit.API), "state_machine.update", target=machine.arn,
+                         revision_id=str(machine.revision.revision_id), changed=sorted(data))
         return Response(StateMachineSerializer(machine).data)
 
 
@@ -80,8 +116,33 @@ class RevisionListView(APIView):
 
     @extend_schema(responses=RevisionSerializer(many=True))
     def get(self, request: Request, name: str) -> Response:
-        machine = get_state_machine(name)
+        machine = get_state_machine(name, request.user)
         return Response(RevisionSerializer(machine.revisions.all(), many=True).data)
+
+
+class StateMachineExportView(APIView):
+    """GET ?format=json|yaml: the current definition as a file to download. JSON is the stored text exactly as
+    saved; YAML is the same document converted."""
+
+    content_negotiation_class = DownloadNegotiation
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "yaml"])],
+                   responses={(200, "application/json"): OpenApiTypes.OBJECT,
+                              (200, "application/yaml"): OpenApiResponse(OpenApiTypes.STR)})
+    def get(self, request: Request, name: str) -> HttpResponse:
+        machine = get_state_machine(name, request.user)
+        kind = request.query_params.get("format", "json")
+        if kind == "json":
+            body, content_type = machine.definition, "application/json"
+        elif kind == "yaml":
+            document = json.loads(machine.definition)
+            body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+            content_type = "application/yaml"
+        else:
+            raise errors.ValidationException(f"format must be json or yaml, not '{kind}'")
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{machine.name}.asl.{kind}"'
+        return response
 
 
 def _valid(serializer_class, data) -> dict:

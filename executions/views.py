@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from designer import errors
+from designer.accounts import audit, permissions
 from designer.views import get_state_machine
-from executions import callbacks, maprun, services
-from executions.models import Activity, Execution, MapRun
+from executions import authorization, callbacks, maprun, services
+from executions.models import Activity, Execution, MapRun, TaskToken
 from executions.serializers import (
     ActivitySerializer,
     ExecutionEventSerializer,
@@ -32,19 +33,28 @@ from executions.serializers import (
 MAX_PAGE = 1000
 
 
-def executions() -> QuerySet[Execution]:
-    """Executions as the REST API shows them: with their machine, revision, parent and number of children."""
+def executions(user) -> QuerySet[Execution]:
+    """Executions as the REST API shows them to `user`: those of the machines they may view, with their machine,
+    revision, parent and number of children."""
     children = (Execution.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
                 .annotate(count=Count("pk")).values("count"))
-    return (Execution.objects.select_related("state_machine", "revision", "parent", "map_run")
+    return (Execution.objects.filter(state_machine__in=permissions.with_permission(user))
+            .select_related("state_machine", "revision", "parent", "map_run")
             .annotate(child_count=Coalesce(Subquery(children), 0)))
 
 
-def get_execution(pk: int) -> Execution:
-    execution = executions().filter(pk=pk).first()
+def get_execution(pk: int, user, permission: str = permissions.VIEW) -> Execution:
+    """The execution if `user` holds `permission` on its machine; one they may not view answers like a missing
+    one, one they may view but not `permission` answers AccessDeniedException."""
+    execution = executions(user).filter(pk=pk).first()
     if execution is None:
         raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{pk}'")
+    permissions.require(user, permission, execution.state_machine)
     return execution
+
+
+def _record(request: Request, action: str, target: str, **detail) -> None:
+    audit.record(audit.Actor.of(request, audit.API), action, target=target, **detail)
 
 
 def _valid(serializer_class, data) -> dict:
@@ -88,20 +98,23 @@ class MachineExecutionsView(APIView):
     @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
     def get(self, request: Request, name: str) -> Response:
         # A Distributed Map's children are listed with their Map Run (map-runs/<id>/executions/).
-        return _page(request, executions().filter(state_machine=get_state_machine(name), map_run=None))
+        machine = get_state_machine(name, request.user)
+        return _page(request, executions(request.user).filter(state_machine=machine, map_run=None))
 
     @extend_schema(request=StartExecutionSerializer, responses={201: ExecutionSerializer})
     def post(self, request: Request, name: str) -> Response:
+        machine = get_state_machine(name, request.user, permissions.EXECUTE)
         data = _valid(StartExecutionSerializer, request.data)
         text = json.dumps(data["input"], separators=(",", ":"), ensure_ascii=False)
-        execution = services.start_execution(get_state_machine(name), input=text, name=data.get("name"))
-        return Response(ExecutionSerializer(get_execution(execution.pk)).data, status=201)
+        execution = services.start_execution(machine, input=text, name=data.get("name"), started_by=request.user)
+        _record(request, "execution.start", execution.arn)
+        return Response(ExecutionSerializer(get_execution(execution.pk, request.user)).data, status=201)
 
 
 class ExecutionDetailView(APIView):
     @extend_schema(responses=ExecutionSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ExecutionSerializer(get_execution(pk)).data)
+        return Response(ExecutionSerializer(get_execution(pk, request.user)).data)
 
 
 class ExecutionChildrenView(APIView):
@@ -110,15 +123,17 @@ class ExecutionChildrenView(APIView):
 
     @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
     def get(self, request: Request, pk: int) -> Response:
-        return _page(request, executions().filter(parent=get_execution(pk)))
+        return _page(request, executions(request.user).filter(parent=get_execution(pk, request.user)))
 
 
 class ExecutionStopView(APIView):
     @extend_schema(request=StopExecutionSerializer, responses=ExecutionSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        execution = get_execution(pk, request.user, permissions.EXECUTE)
         data = _valid(StopExecutionSerializer, request.data)
-        execution = services.stop_execution(get_execution(pk), **data)
-        return Response(ExecutionSerializer(get_execution(execution.pk)).data)
+        execution = services.stop_execution(execution, **data)
+        _record(request, "execution.stop", execution.arn, error=data["error"])
+        return Response(ExecutionSerializer(get_execution(execution.pk, request.user)).data)
 
 
 class ExecutionRedriveView(APIView):
@@ -127,9 +142,11 @@ class ExecutionRedriveView(APIView):
 
     @extend_schema(request=RedriveExecutionSerializer, responses=ExecutionSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        execution = get_execution(pk, request.user, permissions.EXECUTE)
         data = _valid(RedriveExecutionSerializer, request.data)
-        execution = services.redrive_execution(get_execution(pk), client_token=data["client_token"])
-        return Response(ExecutionSerializer(get_execution(execution.pk)).data)
+        execution = services.redrive_execution(execution, client_token=data["client_token"])
+        _record(request, "execution.redrive", execution.arn)
+        return Response(ExecutionSerializer(get_execution(execution.pk, request.user)).data)
 
 
 class ExecutionHistoryView(APIView):
@@ -138,7 +155,7 @@ class ExecutionHistoryView(APIView):
     @extend_schema(parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
-        execution = get_execution(pk)
+        execution = get_execution(pk, request.user)
         raw = request.query_params.get("after", "0")
         if not raw.isdigit():
             raise errors.ValidationException(f"after must be an event id, not '{raw}'")
@@ -150,10 +167,13 @@ class ExecutionHistoryView(APIView):
                          "status": execution.status})
 
 
-def get_map_run(pk: int) -> MapRun:
-    run = MapRun.objects.select_related("execution").filter(pk=pk).first()
-    if run is None:
+def get_map_run(pk: int, user, permission: str = permissions.VIEW) -> MapRun:
+    """The Map Run if `user` holds `permission` on its execution's machine (404 when they may not view it)."""
+    run = MapRun.objects.select_related("execution__state_machine").filter(pk=pk).first()
+    machine = run.execution.state_machine if run is not None else None
+    if machine is None or not permissions.has_permission(user, permissions.VIEW, machine):
         raise errors.ResourceNotFound(f"Map Run does not exist: '{pk}'")
+    permissions.require(user, permission, machine)
     return run
 
 
@@ -167,25 +187,28 @@ class ExecutionMapRunsView(APIView):
 
     @extend_schema(responses=MapRunSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        execution = get_execution(pk)
+        execution = get_execution(pk, request.user)
         runs = maprun.list_map_runs(execution).select_related("execution")
         return Response({"map_runs": MapRunSerializer(runs, many=True).data})
 
 
 class MapRunDetailView(APIView):
-    """GET: a Map Run with its item and execution counts (DescribeMapRun). PATCH: UpdateMapRun."""
+    """GET: a Map Run with its item and execution counts (DescribeMapRun). PATCH: UpdateMapRun, which steers a
+    running execution, so it needs the execute permission."""
 
     @extend_schema(responses=MapRunDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_map_run_detail(get_map_run(pk)))
+        return Response(_map_run_detail(get_map_run(pk, request.user)))
 
     @extend_schema(request=UpdateMapRunSerializer, responses=MapRunDetailSerializer)
     def patch(self, request: Request, pk: int) -> Response:
+        run = get_map_run(pk, request.user, permissions.EXECUTE)
         data = _valid(UpdateMapRunSerializer, request.data)
-        maprun.update_map_run(get_map_run(pk), max_concurrency=data.get("max_concurrency"),
+        maprun.update_map_run(run, max_concurrency=data.get("max_concurrency"),
                               tolerated_count=data.get("tolerated_failure_count"),
                               tolerated_percentage=data.get("tolerated_failure_percentage"))
-        return Response(_map_run_detail(get_map_run(pk)))
+        _record(request, "map_run.update", run.arn, **data)
+        return Response(_map_run_detail(get_map_run(pk, request.user)))
 
 
 class MapRunExecutionsView(APIView):
@@ -193,18 +216,26 @@ class MapRunExecutionsView(APIView):
 
     @extend_schema(responses=ExecutionPageSerializer, parameters=_PAGE_PARAMETERS)
     def get(self, request: Request, pk: int) -> Response:
-        return _page(request, executions().filter(map_run=get_map_run(pk)))
+        return _page(request, executions(request.user).filter(map_run=get_map_run(pk, request.user)))
 
 
 class ActivityListView(APIView):
+    """GET: every activity (any signed-in user). POST {name}: create one (account-wide manage_activities)."""
+
     @extend_schema(responses=ActivitySerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(ActivitySerializer(Activity.objects.all(), many=True).data)
 
     @extend_schema(request=ActivitySerializer, responses={201: ActivitySerializer})
     def post(self, request: Request) -> Response:
+        if not permissions.can_manage_activities(request.user):
+            raise permissions.AccessDeniedException(
+                f"User: {request.user.get_username()} is not authorized to create activities "
+                "(needs the account-wide manage_activities permission)")
         data = _valid(ActivitySerializer, request.data)
-        return Response(ActivitySerializer(callbacks.create_activity(data["name"])).data, status=201)
+        activity = callbacks.create_activity(data["name"])
+        _record(request, "activity.create", activity.arn)
+        return Response(ActivitySerializer(activity).data, status=201)
 
 
 class TaskSuccessView(APIView):
@@ -213,7 +244,8 @@ class TaskSuccessView(APIView):
     @extend_schema(request=TaskSuccessSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         data = _valid(TaskSuccessSerializer, request.data)
-        callbacks.send_task_success(data["token"], json.dumps(data["output"], separators=(",", ":")))
+        _answer(request, data["token"], "SendTaskSuccess", "task.approve",
+                lambda: callbacks.send_task_success(data["token"], json.dumps(data["output"], separators=(",", ":"))))
         return Response(status=204)
 
 
@@ -223,7 +255,8 @@ class TaskFailureView(APIView):
     @extend_schema(request=TaskFailureSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         data = _valid(TaskFailureSerializer, request.data)
-        callbacks.send_task_failure(data["token"], error=data["error"], cause=data["cause"])
+        _answer(request, data["token"], "SendTaskFailure", "task.reject",
+                lambda: callbacks.send_task_failure(data["token"], error=data["error"], cause=data["cause"]))
         return Response(status=204)
 
 
@@ -233,5 +266,15 @@ class TaskHeartbeatView(APIView):
     @extend_schema(request=TaskHeartbeatSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         data = _valid(TaskHeartbeatSerializer, request.data)
-        callbacks.send_task_heartbeat(data["token"])
+        _answer(request, data["token"], "SendTaskHeartbeat", "task.heartbeat",
+                lambda: callbacks.send_task_heartbeat(data["token"]))
         return Response(status=204)
+
+
+def _answer(request: Request, token: str, action: str, audited: str, send) -> None:
+    """Answer a task token for the caller if they may (approve on its machine, or an activity worker for an
+    activity's token), and log it against the execution (the token itself, a bearer secret, is not logged)."""
+    authorization.require_answer(request.user, token, action=action)
+    send()
+    row = TaskToken.objects.select_related("execution").get(token=token)  # send() raised if there was none
+    _record(request, audited, row.execution.arn, state=row.state_name)

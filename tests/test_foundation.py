@@ -112,8 +112,8 @@ def test_demo_workflow_shows_choice_parallel_and_map():
     assert {"Choice", "Parallel", "Map"} <= types
 
 
-def test_home_page_renders_the_editor_with_the_demo(client):
-    response = client.get("/")
+def test_home_page_renders_the_editor_with_the_demo(admin_client):
+    response = admin_client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Validator · Flowdeck</title>" in html
