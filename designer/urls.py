@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
 from designer import views
 
@@ -8,7 +9,8 @@ urlpatterns = [
     path("", include("executions.aws.urls")),  # the AWS-compatible endpoint: POST /aws, and POST / with X-Amz-Target
     path("", views.home, name="home"),
     path("api/validate", views.ValidateView.as_view(), name="validate"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # drf-spectacular serves its schema to anyone by default; like the rest of the API it needs a signed-in user.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     path("api/state-machines/", views.StateMachineListView.as_view(), name="state-machines"),
     path("api/state-machines/<str:name>/", views.StateMachineDetailView.as_view(), name="state-machine"),
     path("api/state-machines/<str:name>/revisions/", views.RevisionListView.as_view(), name="revisions"),
