@@ -19,6 +19,12 @@ def account_permissions_of(user) -> list[str]:
     return [code for code in ACCOUNT_PERMISSIONS if user.has_perm(f"accounts.{code}")]
 
 
+def _granted_codes(holder_permissions) -> list[str]:
+    """The account-wide abilities given to this user or group itself (not through its groups)."""
+    return sorted(holder_permissions.filter(content_type__app_label="accounts", codename__in=ACCOUNT_PERMISSIONS)
+                  .values_list("codename", flat=True))
+
+
 def _permission_rows(codes) -> list[Permission]:
     return list(Permission.objects.filter(content_type__app_label="accounts", codename__in=codes))
 
@@ -114,7 +120,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     def to_representation(self, user) -> dict:
         data = super().to_representation(user)
-        data["account_permissions"] = account_permissions_of(user)
+        data["account_permissions"] = _granted_codes(user.user_permissions)  # what PATCH sets; groups add theirs
         return data
 
     def validate(self, data: dict) -> dict:
@@ -151,7 +157,7 @@ class UserSerializer(serializers.ModelSerializer):
             user.groups.set(groups)
         if codes is not None:
             _set_account_permissions(user.user_permissions, codes)
-        return type(user).objects.get(pk=user.pk)  # fresh: has_perm caches permissions per instance
+        return user
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -165,8 +171,7 @@ class GroupSerializer(serializers.ModelSerializer):
 
     def to_representation(self, group) -> dict:
         data = super().to_representation(group)
-        data["account_permissions"] = sorted(group.permissions.filter(
-            content_type__app_label="accounts", codename__in=ACCOUNT_PERMISSIONS).values_list("codename", flat=True))
+        data["account_permissions"] = _granted_codes(group.permissions)
         return data
 
     def create(self, data: dict) -> Group:

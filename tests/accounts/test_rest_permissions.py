@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from designer.accounts import credentials, permissions
-from designer.accounts.models import Grant
+from designer.accounts.models import AuditEvent, Grant
 from executions import services
 from executions.models import Execution, MapRun, TaskToken
 from tests.executions.runtime import make_machine
@@ -285,3 +285,30 @@ def test_an_activity_worker_may_answer_an_activity_token_only(world):
     worker = client_of(person("worker", account=["work_activities"]))
     response = worker.post("/api/tasks/heartbeat/", {"token": world.token}, format="json")
     assert (response.status_code, response.json()["code"]) == (403, "AccessDeniedException")
+
+
+def test_every_rest_change_is_audited_and_reads_are_not(world, api_client):
+    token = world.token
+    calls = [("post", "/api/state-machines/", {"name": "Fresh", "definition": PASS}),
+             ("patch", "/api/state-machines/Fresh/", {"role_arn": "arn:aws:iam::1:role/x"}),
+             ("patch", "/api/state-machines/Fresh/", {"role_arn": "arn:aws:iam::1:role/x"}),  # no change
+             ("post", f"{M}/executions/", {"name": "again", "input": {}}),
+             ("post", "/api/tasks/heartbeat/", {"token": token}),
+             ("post", "/api/tasks/failure/", {"token": token, "error": "No"}),
+             ("post", f"/api/executions/{world.waiting.pk}/redrive/", {}),
+             ("post", f"/api/executions/{world.waiting.pk}/stop/", {}),
+             ("patch", f"/api/map-runs/{world.map_run.pk}/", {"max_concurrency": 2}),
+             ("post", "/api/activities/", {"name": "review"}),
+             ("get", f"{M}/", None), ("get", f"/api/executions/{world.waiting.pk}/history/", None)]
+    for method, path, body in calls:
+        response = getattr(api_client, method)(path, body, format="json")
+        assert response.status_code < 300, (path, response.content)
+    answered = TaskToken.objects.filter(execution=world.waiting).exclude(token=token).get()
+    assert api_client.post("/api/tasks/success/", {"token": answered.token, "output": {}},
+                           format="json").status_code == 409  # stopped since: a refused answer is not logged
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.action for e in events] == [
+        "state_machine.create", "state_machine.update", "execution.start", "task.heartbeat", "task.reject",
+        "execution.redrive", "execution.stop", "map_run.update", "activity.create"]
+    assert {(e.actor_name, e.via) for e in events} == {("admin", "api")}
+    assert events[3].target == world.waiting.arn and token not in json.dumps([e.detail for e in events])
