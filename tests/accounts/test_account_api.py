@@ -80,7 +80,7 @@ def test_a_bad_token_is_refused_with_401(bob, case):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-def test_a_session_needs_a_csrf_token_for_unsafe_calls(bob):
+def test_a_session_needs_a_csrf_token_for_unsafe_calls(bob, settings):
     client = APIClient(enforce_csrf_checks=True)
     assert client.login(username="bob", password=PASSWORD)
     assert client.get("/api/account/").status_code == 200  # reading is fine
@@ -89,7 +89,7 @@ def test_a_session_needs_a_csrf_token_for_unsafe_calls(bob):
     assert not ApiToken.objects.exists()
     client.get("/")  # a page with a form sets the CSRF cookie, as the browser's would be
     accepted = client.post("/api/account/tokens/", {"name": "ci"}, format="json",
-                           HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+                           HTTP_X_CSRFTOKEN=client.cookies[settings.CSRF_COOKIE_NAME].value)
     assert accepted.status_code == 201
 
 
