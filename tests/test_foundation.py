@@ -112,6 +112,11 @@ def test_demo_workflow_shows_choice_parallel_and_map():
     assert {"Choice", "Parallel", "Map"} <= types
 
 
+def test_home_page_needs_a_signed_in_user(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/"
+
+
 def test_home_page_renders_the_editor_with_the_demo(admin_client):
     response = admin_client.get("/")
     assert response.status_code == 200

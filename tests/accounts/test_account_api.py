@@ -292,7 +292,9 @@ def test_the_audit_log_filters_and_pages(api_client, log):
     assert names(actor="bob") == ["permission.grant", "execution.start"]
     assert names(action="execution.") == ["execution.stop", "execution.start"]
     assert names(target="run-1", address="10.0.0.1") == ["execution.start"]
-    assert names(since=(timezone.now() - timedelta(days=1)).isoformat()) == ["permission.grant", "execution.stop"]
+    yesterday = timezone.now() - timedelta(days=1)
+    assert names(since=yesterday.isoformat()) == ["permission.grant", "execution.stop"]
+    assert names(until=(yesterday - timedelta(days=1)).date().isoformat()) == ["execution.start"]  # a whole day
     assert names(until=(timezone.now() - timedelta(days=1)).isoformat()) == ["execution.start"]
     first = api_client.get("/api/audit/", {"limit": 2}).json()
     assert first["next_offset"] == 2
