@@ -8,8 +8,10 @@ Events arrive in id order and never twice on one connection; a client that recon
 
 Who may listen: the socket is accepted first and then closed with 4401 for an anonymous caller and 4403 for an
 execution that does not exist or that the user may not view (the same code, so it tells nothing). Closing after
-accepting lets a browser see the code (a refused handshake reaches it as 1006). The permission is checked again
-every RECHECK_SECONDS, so a revoked grant ends the stream.
+accepting lets a browser see the code (a refused handshake reaches it as 1006). Every RECHECK_SECONDS the user is
+read again from the database, with the session the socket opened with: a logout (the session deleted), a password
+change (its auth hash no longer matches) or a deactivated account closes it with 4401, a revoked grant or a lost
+superuser flag with 4403 (the user object loaded at connect would never see any of them).
 
 Why poll the database rather than a channel-layer group: steps are committed by the workers, separate
 `runexecutions` processes, and the default channel layer is in-memory, per process, so a group message sent by
@@ -22,10 +24,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from importlib import import_module
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.utils.crypto import constant_time_compare
 
 from designer.accounts import permissions
 from executions.models import Execution, ExecutionEvent
@@ -47,7 +53,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return await self.close(code=CLOSE_ANONYMOUS)
-        if not await self._may_view():
+        if not await self._may_view(user):
             return await self.close(code=CLOSE_FORBIDDEN)
         raw = parse_qs(self.scope.get("query_string", b"").decode()).get("after", ["0"])[-1]
         if not raw.isdigit():
@@ -79,15 +85,31 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
                 return
             if time.monotonic() - checked >= RECHECK_SECONDS:
                 checked = time.monotonic()
-                if not await self._may_view():
+                user = await self._signed_in_user()
+                if user is None:
+                    return await self.close(code=CLOSE_ANONYMOUS)
+                if not await self._may_view(user):
                     return await self.close(code=CLOSE_FORBIDDEN)
             await asyncio.sleep(POLL_SECONDS)
 
     @database_sync_to_async
-    def _may_view(self) -> bool:
+    def _may_view(self, user) -> bool:
         execution = Execution.objects.select_related("state_machine").filter(pk=self.execution_id).first()
-        return execution is not None and permissions.has_permission(self.scope["user"], permissions.VIEW,
-                                                                    execution.state_machine)
+        return execution is not None and permissions.has_permission(user, permissions.VIEW, execution.state_machine)
+
+    @database_sync_to_async
+    def _signed_in_user(self):
+        """The socket's user as stored now, or None once the session it opened with is gone or no longer this
+        user's, its auth hash (from the password) no longer matches, or the user is inactive: what Django checks
+        on each request, which a socket open for hours would otherwise skip."""
+        session = import_module(settings.SESSION_ENGINE).SessionStore(self.scope["session"].session_key)
+        user_id = session.get(SESSION_KEY)  # a deleted or expired session loads empty
+        user = get_user_model()._default_manager.filter(pk=self.scope["user"].pk, is_active=True).first()
+        if user is None or str(user_id) != str(user.pk):
+            return None
+        if not constant_time_compare(session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
+            return None
+        return user
 
     @database_sync_to_async
     def _read(self) -> tuple[dict | None, list[dict]]:

@@ -4,6 +4,9 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.test import Client
 
 from designer.accounts import permissions
@@ -110,3 +113,56 @@ async def test_losing_view_ends_the_stream(setup, monkeypatch):
     await database_sync_to_async(permissions.revoke)(machine, permissions.VIEW, user=vera)
     message = await communicator.receive_output(timeout=3)
     assert (message["type"], message["code"]) == ("websocket.close", 4403)
+
+
+async def closed_after(communicator: WebsocketCommunicator, change) -> int:
+    """Open the stream, make `change` in the database, and return the code the recheck closes it with."""
+    await communicator.connect()
+    assert (await communicator.receive_json_from())["status"] == "RUNNING"
+    await database_sync_to_async(change)()
+    message = await communicator.receive_output(timeout=3)
+    assert message["type"] == "websocket.close"
+    return message["code"]
+
+
+def deactivate():
+    get_user_model().objects.filter(username="vera").update(is_active=False)
+
+
+def log_out_everywhere():
+    Session.objects.all().delete()
+
+
+def change_password():
+    vera = get_user_model().objects.get(username="vera")
+    vera.set_password("vera-pass-5678")
+    vera.save()
+
+
+@pytest.mark.parametrize("change", [deactivate, log_out_everywhere, change_password])
+async def test_a_listener_no_longer_signed_in_is_closed_with_4401(setup, monkeypatch, change):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.1)
+    assert await closed_after(socket(setup["execution"].pk, setup["vera"], after=2), change) == 4401
+
+
+async def test_a_session_now_holding_another_user_is_closed_with_4401(setup, monkeypatch):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.1)
+
+    def hand_session_to_stan():
+        session = Session.objects.get(session_key=setup["vera"])
+        data = session.get_decoded()
+        data[auth.SESSION_KEY] = str(get_user_model().objects.get(username="stan").pk)
+        Session.objects.save(setup["vera"], data, session.expire_date)
+
+    assert await closed_after(socket(setup["execution"].pk, setup["vera"], after=2), hand_session_to_stan) == 4401
+
+
+async def test_a_demoted_superuser_is_closed_with_4403(setup, monkeypatch):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.1)
+    root = await database_sync_to_async(get_user_model().objects.create_superuser)("root", password="root-pass-1234")
+    session = await database_sync_to_async(session_of)(root)
+
+    def demote():
+        get_user_model().objects.filter(username="root").update(is_superuser=False)
+
+    assert await closed_after(socket(setup["execution"].pk, session, after=2), demote) == 4403
