@@ -5,7 +5,9 @@ aws4_request, SignedHeaders=<names;...>, Signature=<hex>`. The server rebuilds t
 it received (method, path, query, the signed headers, the body's SHA-256), the string to sign, and the
 signature with the key derived from the secret; a request whose signature differs, whose scope is not this
 region and service, or whose X-Amz-Date is more than 5 minutes away from the server's clock is refused with
-AWS's messages. https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+AWS's messages. Host, the date, Content-Type and every X-Amz-* header it carries must be signed: an unsigned
+X-Amz-Target would let anyone who sees a request replay it as another action within those 5 minutes.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ TERMINATOR = "aws4_request"
 MAX_SKEW = timedelta(minutes=5)
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
 _PARAMETER = re.compile(r"\s*([A-Za-z]+)\s*=\s*([^,\s]*)\s*")
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")  # a hex SHA-256 HMAC, as every SigV4 client writes it
 
 
 class SignatureError(Exception):
@@ -79,6 +82,9 @@ def parse(header: str) -> Authorization:
         raise SignatureError("IncompleteSignatureException",
                              f"Credential should be scoped to a valid region, service and date: "
                              f"'{parameters['Credential']}'. Authorization={header}")
+    if _SIGNATURE.fullmatch(parameters["Signature"]) is None:
+        raise SignatureError("IncompleteSignatureException",
+                             f"Signature should be 64 lowercase hexadecimal characters. Authorization={header}")
     key_id, date, region, service, _ = scope
     return Authorization(key_id, date, region, service, tuple(parameters["SignedHeaders"].split(";")),
                          parameters["Signature"])
@@ -105,6 +111,7 @@ def authenticate(request: SignedRequest, secret_of: Callable[[str], str | None],
         raise SignatureError("IncompleteSignatureException",
                              "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header "
                              "(signed). Authorization=" + header)
+    _check_signed(headers, signed)
     amz_date, moment = _moment(headers[date_header])
     _check_time(amz_date, moment, now)
     _check_scope(auth, amz_date, region, service)
@@ -115,7 +122,7 @@ def authenticate(request: SignedRequest, secret_of: Callable[[str], str | None],
     canonical = canonical_request(request, auth.signed_headers, headers, payload)
     to_sign = string_to_sign(amz_date, auth, canonical)
     expected = signature(secret, auth, to_sign)
-    if not hmac.compare_digest(expected, auth.signature):
+    if not hmac.compare_digest(expected.encode(), auth.signature.encode()):
         raise SignatureError("InvalidSignatureException",
                              "The request signature we calculated does not match the signature you provided. Check "
                              "your AWS Secret Access Key and signing method. Consult the service documentation for "
@@ -130,6 +137,16 @@ def _headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     for name, value in pairs:
         merged.setdefault(name.lower(), []).append(" ".join(value.split()))
     return {name: ",".join(values) for name, values in merged.items()}
+
+
+def _check_signed(headers: dict[str, str], signed: set[str]) -> None:
+    """Refuse a request carrying Content-Type or an X-Amz-* header it did not sign (botocore signs them all)."""
+    unsigned = sorted(name for name in headers
+                      if (name == "content-type" or name.startswith("x-amz-")) and name not in signed)
+    if unsigned:
+        raise SignatureError("InvalidSignatureException",
+                             f"These headers are present in the request but not signed: {', '.join(unsigned)}. "
+                             "Content-Type and every X-Amz-* header must be in SignedHeaders.")
 
 
 def _moment(value: str) -> tuple[str, datetime]:

@@ -295,6 +295,30 @@ def test_a_tampered_body_is_refused(sfn, live_server, admin_user):
     assert not sfn.list_activities()["activities"]
 
 
+def test_an_unsigned_target_cannot_turn_a_request_into_another_action(sfn, live_server, admin_user):
+    body = json.dumps({"name": "Replayed"}).encode()
+    headers = sign(live_server.url + "/", body, {"Content-Type": "application/x-amz-json-1.0"}, key_of(admin_user))
+    headers["X-Amz-Target"] = "AWSStepFunctions.CreateActivity"  # added after signing: not in SignedHeaders
+    with pytest.raises(HTTPError) as excinfo:
+        urlopen(Request(live_server.url + "/", data=body, headers=headers, method="POST"))
+    answer = json.loads(excinfo.value.read())
+    assert answer["__type"] == "com.amazon.coral.service#InvalidSignatureException"
+    assert "x-amz-target" in answer["message"]
+    assert not sfn.list_activities()["activities"]
+
+
+def test_a_non_ascii_signature_is_refused_as_malformed(sfn, live_server, admin_user):
+    body = b"{}"
+    headers = sign(live_server.url + "/", body, {"Content-Type": "application/x-amz-json-1.0",
+                                                 "X-Amz-Target": "AWSStepFunctions.ListActivities"},
+                   key_of(admin_user))
+    headers["Authorization"] = headers["Authorization"].rpartition("Signature=")[0] + "Signature=" + "\xe9" * 64
+    with pytest.raises(HTTPError) as excinfo:  # sent as latin-1 bytes, as a hostile client may
+        urlopen(Request(live_server.url + "/", data=body, headers=headers, method="POST"))
+    assert excinfo.value.code == 400
+    assert json.loads(excinfo.value.read())["__type"] == "com.amazon.coral.service#IncompleteSignatureException"
+
+
 def test_changes_are_audited_with_actor_and_address(sfn, live_server, django_user_model):
     carol = django_user_model.objects.create_user("carol")
     for needed in ("accounts.create_statemachine", "accounts.manage_activities"):

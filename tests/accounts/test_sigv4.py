@@ -167,3 +167,29 @@ def test_a_date_header_may_stand_in_for_x_amz_date():
     header = (f"AWS4-HMAC-SHA256 Credential={KEY_ID}/20250304/us-east-1/states/aws4_request, "
               f"SignedHeaders={';'.join(auth.signed_headers)}, Signature={signature}")
     check(received(dict(request.headers.items(), Authorization=header), "http://flowdeck.test/"))
+
+
+@pytest.mark.parametrize("name, value", [
+    ("X-Amz-Target", "AWSStepFunctions.DeleteStateMachine"),
+    ("Content-Type", "application/x-amz-json-1.1"),
+    ("X-Amz-Content-SHA256", hashlib.sha256(BODY).hexdigest()),
+    ("X-Amz-Security-Token", "anything"),
+])
+def test_content_type_and_every_x_amz_header_present_must_be_signed(name, value):
+    # Signed without the header, which is added afterwards: the signature itself still matches.
+    headers, url = botocore_signed(headers={k: v for k, v in HEADERS.items() if k != name})
+    check(received(headers, url))
+    error = refused(received(dict(headers, **{name: value}), url))
+    assert (error.code, error.message) == ("InvalidSignatureException",
+                                           f"These headers are present in the request but not signed: {name.lower()}. "
+                                           "Content-Type and every X-Amz-* header must be in SignedHeaders.")
+
+
+@pytest.mark.parametrize("signature", ["é" * 64, "\x00" * 64, "ÿ", "A" * 64, "0" * 63, "0" * 65, "g" * 64],
+                         ids=["latin-1", "nul", "one-latin-1", "upper-case", "short", "long", "not-hex"])
+def test_a_signature_that_is_not_64_lowercase_hex_characters_is_malformed(signature):
+    headers, url = botocore_signed()
+    header = headers["Authorization"].rpartition("Signature=")[0] + "Signature=" + signature
+    error = refused(received(dict(headers, Authorization=header), url))
+    assert error.code == "IncompleteSignatureException"
+    assert error.message.startswith("Signature should be 64 lowercase hexadecimal characters.")
