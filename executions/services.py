@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from designer import errors
 from designer import services as designer_services
+from designer.accounts import permissions
 from designer.models import StateMachine, StateMachineAlias, StateMachineVersion
 from designer.services import check_name, compiled_machine
 from executions import deletion, history, maprun, queue, quotas, steprows
@@ -82,8 +83,12 @@ def start_execution(machine: StateMachine, *, input: str | None = None, name: st
     if test_case:
         mocks_server.check_test_case(machine.name, test_case)
     if parent is None and (parent_arn := nested.started_by(value)) is not None:
-        # AWS: an input naming AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the child to that execution.
-        parent = Execution.objects.filter(arn=parent_arn).first()
+        # AWS: an input naming AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the child to that execution; only
+        # to one the starter may see, else the link would tell which ARNs exist and add children to anyone's.
+        parent = Execution.objects.select_related("state_machine").filter(arn=parent_arn).first()
+        if parent is not None and started_by is not None and not permissions.has_permission(
+                started_by, permissions.VIEW, parent.state_machine):
+            parent = None
     revision = version.revision if version is not None else machine.revision
     is_express = machine.type == StateMachine.EXPRESS
     # AWS: Express names need not be unique (the ARN adds a UUID); Standard names are, per machine.
