@@ -33,7 +33,7 @@ class ExecutionSerializer(serializers.Serializer):
     transitions = serializers.IntegerField(read_only=True)
     # The execution whose states:startExecution task started this one (AWS: the child's input names it as
     # AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID), and how many this one started: GET executions/<id>/children/.
-    parent = ExecutionLinkSerializer(read_only=True, allow_null=True)
+    parent = serializers.SerializerMethodField()
     child_count = serializers.SerializerMethodField()
     # A Distributed Map child: the Map Run that started it and how many items it processes.
     map_run = serializers.CharField(source="map_run.arn", read_only=True, allow_null=True, default=None)
@@ -46,6 +46,14 @@ class ExecutionSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.ANY)
     def get_output(self, execution) -> object:
         return None if execution.output is None else json.loads(execution.output)
+
+    @extend_schema_field(ExecutionLinkSerializer(allow_null=True))
+    def get_parent(self, execution) -> dict | None:
+        # Null unless the reader may view the parent's machine too: views annotate `parent_visible`
+        # (executions.views.executions); without it nothing is shown.
+        if execution.parent is None or not getattr(execution, "parent_visible", False):
+            return None
+        return ExecutionLinkSerializer(execution.parent).data
 
     def get_child_count(self, execution) -> int:
         counted = getattr(execution, "child_count", None)  # views annotate it (executions.views.executions)

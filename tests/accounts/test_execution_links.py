@@ -43,3 +43,38 @@ def test_a_starter_who_may_view_the_named_parent_links_to_it(world):
 def test_the_system_links_to_any_parent(world):
     started = services.start_execution(world["orders"], input=naming(world["payroll"]))
     assert started.parent == world["payroll"]
+
+
+@pytest.fixture
+def linked(world):
+    """Orders' execution, started by Payroll's (a system start links to any parent)."""
+    return services.start_execution(world["orders"], input=naming(world["payroll"]), name="child-1")
+
+
+def client_of(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_a_parent_is_shown_only_to_a_user_who_may_view_its_machine(world, linked):
+    carol = client_of(world["carol"])  # execute (so view) on Orders, nothing on Payroll
+    assert carol.get(f"/api/executions/{linked.pk}/").json()["parent"] is None
+    listed = carol.get("/api/state-machines/Orders/executions/").json()["executions"]
+    assert [(e["name"], e["parent"]) for e in listed] == [("child-1", None)]
+
+    permissions.grant(world["payroll"].state_machine, permissions.VIEW, user=world["carol"])
+    assert carol.get(f"/api/executions/{linked.pk}/").json()["parent"]["arn"] == world["payroll"].arn
+
+
+def test_children_are_listed_and_counted_only_where_the_user_may_view_them(world, linked, django_user_model):
+    dave = django_user_model.objects.create_user("dave")
+    permissions.grant(world["payroll"].state_machine, permissions.VIEW, user=dave)
+    client = client_of(dave)
+    parent = world["payroll"].pk
+    assert client.get(f"/api/executions/{parent}/children/").json()["executions"] == []
+    assert client.get(f"/api/executions/{parent}/").json()["child_count"] == 0
+
+    permissions.grant(world["orders"], permissions.VIEW, user=dave)
+    assert [e["name"] for e in client.get(f"/api/executions/{parent}/children/").json()["executions"]] == ["child-1"]
+    assert client.get(f"/api/executions/{parent}/").json()["child_count"] == 1
