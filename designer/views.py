@@ -55,8 +55,8 @@ class ValidateView(APIView):
 def get_state_machine(name: str, user, permission: str = permissions.VIEW) -> StateMachine:
     """The machine named `name` if `user` holds `permission` on it. One they may not even view answers exactly
     like a missing one (nothing tells them it exists); one they may view answers AccessDeniedException."""
-    machine = StateMachine.objects.select_related("revision").filter(name=name).first()
-    if machine is None or not permissions.has_permission(user, permissions.VIEW, machine):
+    machine = permissions.visible_state_machine(user, name)
+    if machine is None:
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{name}'")
     permissions.require(user, permission, machine)
     return machine

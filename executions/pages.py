@@ -57,8 +57,8 @@ class GrantForm(forms.Form):
 
 def visible_machine(user, name: str) -> StateMachine:
     """The machine `name` if `user` may view it; 404 otherwise, as if it did not exist."""
-    machine = StateMachine.objects.select_related("revision").filter(name=name).first()
-    if machine is None or not permissions.has_permission(user, permissions.VIEW, machine):
+    machine = permissions.visible_state_machine(user, name)
+    if machine is None:
         raise Http404("No such state machine.")
     return machine
 

@@ -62,6 +62,13 @@ def has_permission(user, permission: str, machine: StateMachine) -> bool:
                                 permission__in=_GIVEN_BY[permission]).exists()
 
 
+def visible_state_machine(user, name: str) -> StateMachine | None:
+    """The machine called `name` if `user` may view it, else None: callers answer a machine they may not see
+    exactly as a missing one."""
+    machine = StateMachine.objects.select_related("revision").filter(name=name).first()
+    return machine if machine is not None and has_permission(user, VIEW, machine) else None
+
+
 def require(user, permission: str, machine: StateMachine, *, action: str = "") -> None:
     """Raise AccessDeniedException unless `user` holds `permission` on `machine`."""
     if not has_permission(user, permission, machine):
