@@ -1,6 +1,8 @@
 """Who answers a Task on the server.
 
-Python functions registered by name are the local Lambda: `arn:aws:lambda:<region>:<account>:function:NAME`
+`arn:aws:states:::http:invoke` calls an HTTP API and `arn:flowdeck:states:::xmlrpc:call` / `xmlrpc:multicall` an
+XML-RPC endpoint, through a stored connection (executions/integrations/); their call records go to the history
+events and the `flowdeck.calls` log. Python functions registered by name are the local Lambda: `arn:aws:lambda:<region>:<account>:function:NAME`
 calls NAME with the effective input, and `arn:aws:states:::lambda:invoke` calls `FunctionName` with `Payload`
 and shapes the result as AWS does. An exception fails the task with an error named after its class.
 With `.waitForTaskToken` the function is called (with the token in its payload) and the task then waits for
@@ -20,6 +22,7 @@ from django.conf import settings
 from designer.asl.errors import StatesError
 from executions.engine import signals as sig
 from executions.engine.resources import ResourceInfo, describe
+from executions.integrations import calls
 
 _functions: dict[str, Callable[[Any], Any]] = {}
 _loaded = False
@@ -53,17 +56,54 @@ def invoke(execution_id: int, command: sig.InvokeTask) -> list:
         return nested.invoke(execution_id, command, info)  # delivers its own signals, in one transaction
     started = sig.TaskStarted(command.task_id)
     try:
-        result = _call(command, info)
+        result, record = _call_recorded(command, info)
     except StatesError as exc:
-        return [started, sig.TaskFailed(command.task_id, exc.error, exc.cause)]
+        record = exc.call.to_dict() if isinstance(exc, calls.CallFailed) else None
+        return [started, sig.TaskFailed(command.task_id, exc.error, exc.cause, call=record)]
     if info.pattern == "CALLBACK":
-        return [started]
-    return [started, sig.TaskSucceeded(command.task_id, result)]
+        # The request went out (carrying the token); the answer comes with SendTaskSuccess / SendTaskFailure.
+        return [started, sig.TaskSubmitted(command.task_id, result, call=record)] if record else [started]
+    return [started, sig.TaskSucceeded(command.task_id, result, call=record)]
 
 
 def call(command: sig.InvokeTask) -> Any:
     """Run a request-response resource and return its result (StatesError when it fails)."""
-    return _call(command, describe(command.resource))
+    return _call_recorded(command, describe(command.resource))[0]
+
+
+def _call_recorded(command: sig.InvokeTask, info: ResourceInfo) -> tuple[Any, dict | None]:
+    """The resource's result, and the record of the call it made to a real system (None if it made none)."""
+    if info.resource_type not in _INTEGRATIONS:
+        return _call(command, info), None
+    try:
+        result, record = _INTEGRATIONS[info.resource_type](command, info)
+    except calls.CallFailed as exc:
+        calls.log(exc.call, execution=command.execution_id, state=command.state_name)
+        raise
+    calls.log(record, execution=command.execution_id, state=command.state_name)
+    return result, record.to_dict()
+
+
+def _http(command: sig.InvokeTask, info: ResourceInfo) -> tuple[Any, calls.CallRecord]:
+    from executions.integrations import connections, http
+
+    if info.resource.split(".")[0] != "invoke":
+        raise StatesError("States.Runtime", f"Unknown HTTP action '{info.resource}' (expected http:invoke)")
+    return http.invoke(command.input, resolve=connections.resolve, attempt=command.attempt + 1, region=info.region)
+
+
+def _xmlrpc(command: sig.InvokeTask, info: ResourceInfo) -> tuple[Any, calls.CallRecord]:
+    from executions.integrations import connections, xmlrpc
+
+    action = info.resource.split(".")[0]
+    if action not in ("call", "multicall"):
+        raise StatesError("States.Runtime", f"Unknown XML-RPC action '{info.resource}' (expected xmlrpc:call "
+                                            "or xmlrpc:multicall)")
+    return xmlrpc.invoke(command.input, resolve=connections.resolve, attempt=command.attempt + 1,
+                         multicall=action == "multicall")
+
+
+_INTEGRATIONS = {"http": _http, "xmlrpc": _xmlrpc}
 
 
 def _call(command: sig.InvokeTask, info: ResourceInfo) -> Any:

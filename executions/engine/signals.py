@@ -33,12 +33,16 @@ class TaskSubmitted(_Plain):
 
     task_id: str
     output: Any = None
+    call: dict | None = None  # what the host called (HTTP, XML-RPC), for the history event: see TaskSucceeded
 
 
 @dataclass(frozen=True, slots=True)
 class TaskSucceeded(_Plain):
     task_id: str
     output: Any = None
+    # A record of the call the host made for this task (method, URL without secrets, status, duration,
+    # attempt), written into the history event's details under "call"; None for tasks that call nothing.
+    call: dict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,7 @@ class TaskFailed(_Plain):
     task_id: str
     error: str | None = None
     cause: str | None = None
+    call: dict | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,8 +103,8 @@ class TaskHandler(Handler):
             else:
                 run.emit(frame, f"{family}Started", _details_key(family, "Started"), details)
         elif isinstance(signal, sig.TaskSubmitted):
-            run.emit(frame, "TaskSubmitted", "taskSubmittedEventDetails",
-                     _with_resource(info, {"output": dumps(signal.output), "outputDetails": {"truncated": False}}))
+            details = {"output": dumps(signal.output), "outputDetails": {"truncated": False}}
+            run.emit(frame, "TaskSubmitted", "taskSubmittedEventDetails", _with_resource(info, _with_call(details, signal)))
         elif isinstance(signal, sig.TaskHeartbeat):
             # SendTaskHeartbeat restarts the HeartbeatSeconds clock; TimeoutSeconds stays absolute.
             old = data["timers"].pop("heartbeat", None)
@@ -126,13 +126,14 @@ class TaskHandler(Handler):
                     cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum number "
                              "of bytes service limit.")
                     catchable = True
-                details = _with_resource(info, {"error": exc.error, "cause": cause})
+                details = _with_resource(info, _with_call({"error": exc.error, "cause": cause}, signal))
                 run.emit(frame, f"{family}Failed", _details_key(family, "Failed"), details)
                 frame.data = {"error": exc.error, "cause": cause, "catchable": catchable}
                 frame.phase = "error"
             else:
                 details = {"output": text, "outputDetails": {"truncated": False}}
-                run.emit(frame, f"{family}Succeeded", _details_key(family, "Succeeded"), _with_resource(info, details))
+                run.emit(frame, f"{family}Succeeded", _details_key(family, "Succeeded"),
+                         _with_resource(info, _with_call(details, signal)))
                 frame.data = {"result": signal.output}
                 frame.phase = "result"
             run.push(frame)
@@ -143,8 +144,12 @@ class TaskHandler(Handler):
                 details["error"] = signal.error
             if signal.cause is not None:
                 details["cause"] = signal.cause
-            run.emit(frame, f"{family}Failed", _details_key(family, "Failed"), _with_resource(info, details))
-            frame.data = {"error": signal.error or errors.TASK_FAILED, "cause": signal.cause}
+            run.emit(frame, f"{family}Failed", _details_key(family, "Failed"),
+                     _with_resource(info, _with_call(details, signal)))
+            # A result over the payload limit can be caught (see TaskSucceeded above), also when the host
+            # finds it so before handing it over (an HTTP response over 256 KiB).
+            frame.data = {"error": signal.error or errors.TASK_FAILED, "cause": signal.cause,
+                          "catchable": signal.error == errors.DATA_LIMIT_EXCEEDED}
             frame.phase = "error"
             run.push(frame)
 
@@ -195,6 +200,12 @@ def _with_resource(info: ResourceInfo, details: dict) -> dict:
     if info.family == "Task":
         return {"resourceType": info.resource_type, "resource": info.resource, **details}
     return details
+
+
+def _with_call(details: dict, signal: Any) -> dict:
+    # Flowdeck's addition to AWS's event details: the record of the call the host made (AWS clients ignore it).
+    call = getattr(signal, "call", None)
+    return {**details, "call": call} if call else details
 
 
 def _scheduled_event(run: _Run, frame: Frame, info: ResourceInfo, text: str, timeout: int | None,
