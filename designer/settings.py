@@ -279,6 +279,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FLOWDECK_LOG_LEVEL", "INFO")},
     # Two lines per job otherwise; the runtime logs what matters (recoveries, retries) itself.
-    "loggers": {name: {"level": os.environ.get("FLOWDECK_JOB_LOG_LEVEL", "WARNING")}
-                for name in ("django.tasks", "django_tasks_db")},
+    "loggers": {
+        **{name: {"level": os.environ.get("FLOWDECK_JOB_LOG_LEVEL", "WARNING")}
+           for name in ("django.tasks", "django_tasks_db")},
+        # httpx logs each request's full URL at INFO, and a URL may carry a connection's API key as a query
+        # parameter: calls are logged by flowdeck.calls instead, with secrets removed.
+        **{name: {"level": "WARNING"} for name in ("httpx", "httpcore")},
+    },
 }
