@@ -4,19 +4,19 @@ ASL: Resource MUST be a URI (AWS: an ARN; Flowdeck also runs resources of its ow
 the definition, never a path or expression. TimeoutSeconds and HeartbeatSeconds are positive
 integers (JSONata: or expressions), each exclusive with its *Path form, and a heartbeat must be
 shorter than the timeout. A `.waitForTaskToken` resource must hand the task token to the worker.
+The request fields of the HTTP task and of Flowdeck's XML-RPC resources are checked in integrations.py.
 """
 
 from __future__ import annotations
 
 import re
 
-from designer.asl.validation import fields, templates
+from designer.asl.validation import fields, integrations, templates
 from designer.asl.validation.context import Checker, StateInfo
 from designer.asl.validation.diagnostics import INVALID_RESOURCE, at, show
 from designer.asl.validation.values import MAX_SECONDS, expected, is_int
 
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+\Z")
-_PARTITION = re.compile(r"aws(?:-[a-z]+)*\Z")
 _JSONPATH_TOKEN = "$$.Task.Token"
 _JSONATA_TOKEN = re.compile(r"\$states\s*\.\s*context\s*\.\s*Task\s*\.\s*Token")
 
@@ -31,10 +31,12 @@ def resource_problem(value) -> str | None:
         return "not a URI (expected scheme:rest, e.g. an ARN such as arn:aws:states:::lambda:invoke)"
     if value.startswith("arn:"):
         parts = value.split(":", 5)
-        if len(parts) < 6 or not _PARTITION.match(parts[1]) or not parts[2] or not parts[5]:
+        partition_known = integrations.AWS_PARTITION.match(parts[1]) or parts[1] == integrations.PARTITION
+        if len(parts) < 6 or not partition_known or not parts[2] or not parts[5]:
             return "not a valid ARN (expected arn:partition:service:region:account:resource)"
         if parts[2] == "states" and not parts[3] and not parts[4] and ":" not in parts[5]:
             return "a service integration ARN names service:action (e.g. arn:aws:states:::lambda:invoke)"
+        return integrations.resource_problem(parts)
     return None
 
 
@@ -53,6 +55,7 @@ def structure(ck: Checker, st: StateInfo) -> None:
     resource = data.get("Resource")
     if isinstance(resource, str) and resource.endswith(".waitForTaskToken"):
         _check_task_token(ck, st)
+    integrations.structure(ck, st)
 
 
 def _check_task_token(ck: Checker, st: StateInfo) -> None:
@@ -120,6 +123,16 @@ def _check_credentials(ck: Checker, st: StateInfo, value, location: str) -> None
         templates.check_dollar_field(ck.report, "RoleArn.$", value["RoleArn.$"], at(location, "RoleArn.$"))
 
 
+def _check_parameters(ck: Checker, st: StateInfo, value, location: str) -> None:
+    fields.check_parameters(ck, st, value, location)
+    integrations.check_payload(ck, st, value, location)
+
+
+def _check_arguments(ck: Checker, st: StateInfo, value, location: str) -> None:
+    fields.check_arguments(ck, st, value, location)
+    integrations.check_payload(ck, st, value, location)
+
+
 FIELD_CHECKS = {
     "Resource": _check_resource,
     "TimeoutSeconds": _check_seconds,
@@ -127,4 +140,6 @@ FIELD_CHECKS = {
     "TimeoutSecondsPath": _check_seconds_path,
     "HeartbeatSecondsPath": _check_seconds_path,
     "Credentials": _check_credentials,
+    "Parameters": _check_parameters,
+    "Arguments": _check_arguments,
 }
