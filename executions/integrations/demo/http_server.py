@@ -31,6 +31,7 @@ MAX_SLEEP_SECONDS = 60.0
 MAX_LARGE_BYTES = 64 * 1024 * 1024
 REDACTED = "[redacted]"
 
+
 class DemoHttpServer(Background):
     """The HTTP demo endpoints (routes in `_HttpHandler`); `token_ttl` may be changed while it runs."""
 
@@ -212,7 +213,7 @@ class _HttpHandler(HandlerBase):
             "query": {k: [redact(v) for v in vs] for k, vs in self.query.items() if k != DEMO_API_KEY_QUERY},
             "headers": {name: redact(value) for name, value in headers.items()},
             "body": redact(text),
-            "json": json.loads(redact(json.dumps(parsed))) if parsed is not None else None,
+            "json": json.loads(redact(json.dumps(parsed, ensure_ascii=False))) if parsed is not None else None,
             "form": form,
             "auth": self.auth_report(),
             "tls": self.tls_report(),

@@ -10,6 +10,7 @@ import json
 import logging
 import socketserver
 import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Self
@@ -51,8 +52,11 @@ class TlsServerMixin:
             self.shutdown_request(tls_socket)
 
     def handle_error(self, request, client_address) -> None:
-        # A client that hangs up mid-answer (a time-out, a size cap) is expected here, not an error.
-        logger.debug("request from %s ended early", client_address, exc_info=True)
+        # A client that hangs up mid-answer (its time-out, its size cap) is expected here, not an error.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, ssl.SSLError)):
+            logger.debug("request from %s ended early", client_address, exc_info=True)
+        else:
+            logger.exception("request from %s failed", client_address)
 
 
 class Background:
@@ -127,9 +131,8 @@ class HandlerBase(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        if status not in (204, 304):
-            if body or content_type:
-                self.send_header("Content-Type", content_type)
+        if status not in (204, 304):  # RFC 9110: neither has content
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD" and status not in (204, 304):

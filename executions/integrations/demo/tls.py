@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+
 @dataclass(frozen=True, slots=True)
 class TlsMaterial:
     """A CA, a server certificate for 127.0.0.1/localhost and a client certificate, as PEM files and strings."""
