@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "designer",
     "designer.accounts",
     "executions",
+    "executions.integrations",
 ]
 
 MIDDLEWARE = [
