@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/state-machines/<str:name>/export/", views.StateMachineExportView.as_view(), name="state-machine-export"),
     path("api/", include("executions.urls")),
     path("api/", include("designer.accounts.api_urls")),
+    path("api/", include("executions.integrations.api_urls")),
     path("", include("designer.accounts.urls")),
     path("", include("executions.page_urls")),
     path("admin/", admin.site.urls),

@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 from designer.accounts import credentials, permissions
 from designer.accounts.models import AuditEvent, Grant
 from executions import services
+from executions.integrations.connections import create_connection
+from executions.integrations.models import Connection
 from executions.models import Execution, MapRun, TaskToken
 from tests.executions.runtime import make_machine
 
@@ -41,6 +43,7 @@ SIGNED_IN = "signed in"  # any active user
 OWNER = "owner"  # the user whose credential it is; anyone else is told it does not exist
 CREATE = "create_statemachine"
 ACTIVITIES = "manage_activities"
+CONNECTIONS = "manage_connections"  # integrations.manage_connections
 SUPERUSER = "superuser"
 
 
@@ -71,6 +74,9 @@ class World:
 
     def token_of_granted(self) -> int:
         return credentials.issue_api_token(self.granted, "ci")[0].pk
+
+    def connection(self):
+        return Connection.objects.first() or create_connection("partner")
 
 
 @dataclass
@@ -141,6 +147,13 @@ TABLE: dict[tuple[str, str], Row] = {
                                            {"name": "operators", "members": ["carol"]}),
     ("api/groups/<int:pk>/", "DELETE"): Row(SUPERUSER, lambda w: f"/api/groups/{w.group.pk}/", ok=204),
     ("api/audit/", "GET"): Row(SUPERUSER, lambda w: "/api/audit/"),
+    ("api/connections/", "GET"): Row(SIGNED_IN, lambda w: "/api/connections/"),
+    ("api/connections/", "POST"): Row(CONNECTIONS, lambda w: "/api/connections/", {"name": "fresh"}, ok=201),
+    ("api/connections/<str:name>/", "GET"): Row(SIGNED_IN, lambda w: f"/api/connections/{w.connection().name}/"),
+    ("api/connections/<str:name>/", "PATCH"): Row(CONNECTIONS, lambda w: f"/api/connections/{w.connection().name}/",
+                                                  {"description": "changed"}),
+    ("api/connections/<str:name>/", "DELETE"): Row(CONNECTIONS, lambda w: f"/api/connections/{w.connection().name}/",
+                                                   ok=204),
 }
 
 
@@ -207,6 +220,11 @@ def granted_and_refused(need: str, machine):
         others = [code for code in ("create_statemachine", "manage_activities", "work_activities") if code != need]
         return person("granted", account=[need]), person("refused", account=others, machine=machine,
                                                          grants=[ADMIN])
+    if need == CONNECTIONS:
+        granted = person("granted")
+        granted.user_permissions.add(Permission.objects.get(content_type__app_label="integrations", codename=need))
+        return granted, person("refused", account=["create_statemachine", "manage_activities", "work_activities"],
+                               machine=machine, grants=[ADMIN])
     if need == SUPERUSER:
         return person("granted", superuser=True), person(
             "refused", account=["create_statemachine", "manage_activities", "work_activities"], machine=machine,
