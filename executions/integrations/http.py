@@ -24,7 +24,8 @@ from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
 from designer.asl.errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
-from executions.integrations.calls import CallFailed, CallRecord, sha256
+from designer.errors import FlowdeckError
+from executions.integrations.calls import CallFailed, CallRecord
 from executions.integrations.config import ConnectionConfig
 from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, send
 
@@ -38,7 +39,6 @@ MAX_RESPONSE_BYTES = 262_144  # AWS: a task result is at most 256 KiB
 MAX_CAUSE = 32_768  # AWS: a Cause is at most 32,768 characters
 
 SOCKET = "States.Http.Socket"
-CONNECTION_NOT_FOUND = "Events.ConnectionResource.ResourceNotFound"
 CONNECTION_STATE = "Events.ConnectionResource.InvalidConnectionState"
 
 # AWS: "You can't use the following headers in your HTTP Task definition"; using one fails with States.Runtime.
@@ -71,8 +71,8 @@ def invoke(parameters: Any, *, resolve, attempt: int, region: str) -> tuple[Any,
     parameters = _object(parameters, "Parameters")
     connection = _connection(parameters, resolve)
     request = build_request(parameters, connection)
-    record = CallRecord(kind="http", method=request.method, url=_display_url(request.url, connection),
-                        attempt=attempt)
+    # The transport reports the URL it called, secrets removed; until then, the endpoint as given.
+    record = CallRecord(kind="http", method=request.method, url=scrub(request.url, connection), attempt=attempt)
     try:
         response = send(request, connection, max_body=MAX_RESPONSE_BYTES, user_agent=user_agent(region))
     except TransportError as exc:
@@ -257,13 +257,15 @@ def _connection(parameters: dict, resolve) -> ConnectionConfig | None:
         return None
     if len(set(references)) > 1:
         raise _runtime("Authentication.ConnectionArn and InvocationConfig.ConnectionArn name different connections")
-    # Imported here: finding a stored connection needs Django, building and shaping requests does not.
-    from executions.integrations.connections import ConnectionNotFound
-
     try:
         return resolve(references[0])
-    except ConnectionNotFound as exc:
-        raise StatesError(CONNECTION_NOT_FOUND, str(exc) or f"Connection not found: {references[0]}") from None
+    except FlowdeckError as exc:
+        # No call was made: ConnectionNotFound (Events.ConnectionResource.ResourceNotFound), a connection whose
+        # secrets cannot be read (Events.ConnectionResource.InvalidConnectionState) name their ASL error.
+        error = getattr(exc, "asl_error", None)
+        if error is None:
+            raise
+        raise StatesError(error, exc.message) from None
 
 
 # --- response -------------------------------------------------------------------------------------
@@ -339,9 +341,7 @@ def _transport_error(kind: str) -> str:
 
 
 def _fail(record: CallRecord, request: HttpRequest, error: str, cause: str) -> NoReturn:
-    record.error = error
-    record.request_sha256 = sha256(request.content)
-    raise CallFailed(error, cause[:MAX_CAUSE], record) from None
+    raise CallFailed(error, cause[:MAX_CAUSE], record.failed(error, request.content)) from None
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -388,13 +388,6 @@ def _phrase(status: int) -> str:
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
-
-
-def _display_url(url: str, connection: ConnectionConfig | None) -> str:
-    # The record's URL until the transport reports the one it called (secrets removed either way).
-    if connection is not None and connection.base_url and not urlsplit(url).scheme:
-        url = connection.base_url.rstrip("/") + "/" + url.lstrip("/")
-    return scrub(url, connection)
 
 
 def _scrub_value(value: Any, connection: ConnectionConfig | None) -> Any:

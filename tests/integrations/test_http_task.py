@@ -8,13 +8,19 @@ import json
 import pytest
 
 from designer.asl.errors import StatesError
+from designer.errors import FlowdeckError, ResourceNotFound
 from executions.integrations import http
 from executions.integrations.calls import CallFailed, sha256
 from executions.integrations.config import ApiKeyAuth, ConnectionConfig, Parameter
-from executions.integrations.connections import ConnectionNotFound
 from executions.integrations.transport import HttpResponse, TransportError
 
 ARN = "arn:aws:events:us-east-1:123456789012:connection/Billing/6c1a8f3e-0b7e-4f7c-9a57-1f3c4e0d2b11"
+
+
+class ConnectionNotFound(ResourceNotFound):
+    """What `connections.resolve` raises for an unknown reference: it names its ASL error."""
+
+    asl_error = "Events.ConnectionResource.ResourceNotFound"
 
 
 def connection(**fields):
@@ -291,6 +297,19 @@ def test_an_unknown_connection_fails_before_any_call(sent):
     assert not isinstance(caught.value, CallFailed) and sent == []
 
 
+def test_a_connection_that_cannot_be_used_fails_with_the_error_it_names(sent):
+    class Unreadable(FlowdeckError):
+        asl_error = "Events.ConnectionResource.InvalidConnectionState"
+
+    def resolve(reference):
+        raise Unreadable("The secrets of connection 'Billing' cannot be decrypted")
+
+    with pytest.raises(StatesError) as caught:
+        http.invoke({"ApiEndpoint": "https://api.example.com", "Method": "GET",
+                     "Authentication": {"ConnectionArn": "Billing"}}, resolve=resolve, attempt=1, region="us-east-1")
+    assert caught.value.error == "Events.ConnectionResource.InvalidConnectionState" and sent == []
+
+
 @pytest.mark.parametrize("status", [301, 400, 401, 404, 429, 500, 503])
 def test_a_status_outside_2xx_is_an_error_whose_cause_is_the_result(sent, status):
     sent.reply = response(status=status, reason="Nope", body=b'{"message": "no"}')
@@ -312,10 +331,8 @@ def test_a_status_outside_2xx_is_an_error_whose_cause_is_the_result(sent, status
     ("too_large", "States.DataLimitExceeded"), ("connection", "Events.ConnectionResource.InvalidConnectionState"),
     ("request", "States.Runtime")])
 def test_transport_failures(sent, kind, error):
-    failure = TransportError(kind, "went wrong with k3y-s3cr3t")
-    failure.kind, failure.message, failure.url, failure.duration_ms = (
-        kind, "went wrong with k3y-s3cr3t", "https://billing.example.com/v1", 60_000)
-    sent.reply = failure
+    sent.reply = TransportError(kind, "went wrong with k3y-s3cr3t", url="https://billing.example.com/v1",
+                                duration_ms=60_000)
     with pytest.raises(CallFailed) as caught:
         invoke({"Authentication": {"ConnectionArn": "Billing"}, "ApiEndpoint": "/v1", "Method": "POST"})
     assert (caught.value.error, caught.value.cause) == (error, "went wrong with ***")
