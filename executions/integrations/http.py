@@ -106,7 +106,8 @@ def build_request(parameters: dict, connection: ConnectionConfig | None) -> Http
     if unknown:
         raise _runtime(f"The HTTP Task does not support the field(s) {', '.join(unknown)}")
     method = parameters.get("Method")
-    if not isinstance(method, str) or method.upper() not in METHODS:
+    # Upper case, as AWS's schema has it (the validator says the same of a static Method).
+    if not isinstance(method, str) or method not in METHODS:
         raise _runtime(f"Method must be one of {', '.join(sorted(METHODS))}, not {json.dumps(method)}")
     url = _endpoint(parameters.get("ApiEndpoint"), connection)
     headers = request_headers(parameters.get("Headers"))
@@ -115,7 +116,7 @@ def build_request(parameters: dict, connection: ConnectionConfig | None) -> Http
     if content is not None and not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", content_type))
     headers.append(("Range", RANGE))
-    return HttpRequest(method=method.upper(), url=url, headers=headers, query=query, content=content)
+    return HttpRequest(method=method, url=url, headers=headers, query=query, content=content)
 
 
 def request_headers(value: Any) -> list[tuple[str, str]]:
@@ -220,11 +221,11 @@ def _transform(value: Any) -> tuple[str, str]:
         return "NONE", "INDICES"
     transform = _object(value, "Transform")
     encoding = transform.get("RequestBodyEncoding", "NONE")
-    if encoding not in BODY_ENCODINGS:
+    if not isinstance(encoding, str) or encoding not in BODY_ENCODINGS:
         raise _runtime(f"Transform.RequestBodyEncoding must be NONE or URL_ENCODED, not {json.dumps(encoding)}")
     options = _object(transform.get("RequestEncodingOptions", {}), "Transform.RequestEncodingOptions")
     array_format = options.get("ArrayFormat", "INDICES")
-    if array_format not in ARRAY_FORMATS:
+    if not isinstance(array_format, str) or array_format not in ARRAY_FORMATS:
         raise _runtime("Transform.RequestEncodingOptions.ArrayFormat must be one of "
                        f"{', '.join(sorted(ARRAY_FORMATS))}, not {json.dumps(array_format)}")
     return encoding, array_format

@@ -100,6 +100,9 @@ def test_url_encoding_needs_an_object_and_known_options():
     assert "RequestBodyEncoding" in runtime_error({"RequestBody": {}, "Transform": {"RequestBodyEncoding": "FORM"}})
     assert "ArrayFormat" in runtime_error({"RequestBody": {}, "Transform": {
         "RequestBodyEncoding": "URL_ENCODED", "RequestEncodingOptions": {"ArrayFormat": "indices"}}})
+    assert "RequestBodyEncoding" in runtime_error({"RequestBody": {}, "Transform": {"RequestBodyEncoding": ["NONE"]}})
+    assert "ArrayFormat" in runtime_error({"RequestBody": {}, "Transform": {
+        "RequestBodyEncoding": "URL_ENCODED", "RequestEncodingOptions": {"ArrayFormat": {}}}})
 
 
 # --- JSON bodies and the connection's body parameters -----------------------------------------------
@@ -168,13 +171,15 @@ def test_query_parameters_become_pairs_and_arrays_repeat():
 
 
 @pytest.mark.parametrize("method", sorted(http.METHODS))
-def test_every_aws_method(method):
-    assert build({"Method": method.lower()}).method == method
+def test_every_aws_method_in_upper_case(method):
+    assert build({"Method": method}).method == method
+    runtime_error({"Method": method.lower()})
 
 
 def test_parameters_that_fail_before_any_call():
     assert "Method" in runtime_error({"Method": "TRACE"})
     assert "Method" in runtime_error({"Method": None})
+    assert "Method" in runtime_error({"Method": ["GET"]})
     assert "Body" in runtime_error({"Body": {}})
     assert "ApiEndpoint" in runtime_error({"ApiEndpoint": 7})
     assert "http or https" in runtime_error({"ApiEndpoint": "ftp://files.example.com/a"})
