@@ -55,251 +55,186 @@ exactly as for the HTTP task.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import math
 import re
-import xmlrpc.client
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
-from designer.asl.errors import StatesError
+from designer.asl.errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
+from executions.integrations.calls import CallFailed, CallRecord, sha256
+from executions.integrations.config import ConnectionConfig
+from executions.integrations.http import FORBIDDEN_HEADERS, FORBIDDEN_PREFIXES
+from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, send
+from executions.integrations.xmlrpc_values import (  # noqa: F401 -- every error name is importable from here
+    FAULT, INVALID_PARAMS, INVALID_RESPONSE, MAX_CAUSE, call_params, method_name, multicall_params, multicall_results,
+    parse_response, request_body,
+)
 
-CALL = "xmlrpc:call"
-MULTICALL = "xmlrpc:multicall"
+RESOURCE_CALL = "arn:flowdeck:states:::xmlrpc:call"  # also .waitForTaskToken
+RESOURCE_MULTICALL = "arn:flowdeck:states:::xmlrpc:multicall"
+CALL_PARAMETERS = frozenset({"ApiEndpoint", "Authentication", "InvocationConfig", "Headers", "MethodName", "Params"})
+MULTICALL_PARAMETERS = frozenset({"ApiEndpoint", "Authentication", "InvocationConfig", "Headers", "Calls"})
+MULTICALL_METHOD = "system.multicall"
+USER_AGENT = "Flowdeck|StepFunctions|XmlRpc"
+CONTENT_TYPE = "text/xml"  # the spec's; Python's own client sends exactly this
+# XML is verbose: read up to 1 MiB, the converted result then meets the 256 KiB limit of every task result.
+MAX_RESPONSE_BYTES = 1_048_576
 
-FAULT = "XmlRpc.Fault"  # + "." + faultCode
 HTTP_STATUS = "XmlRpc.Http.StatusCode"  # + "." + status
 SOCKET = "XmlRpc.Socket"
 TIMEOUT = "XmlRpc.Timeout"
-INVALID_RESPONSE = "XmlRpc.InvalidResponse"
-INVALID_PARAMS = "XmlRpc.InvalidParams"
-RUNTIME = "States.Runtime"
-
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # XML-RPC's int is a signed 32-bit integer (i4)
-TYPED = ("$dateTime", "$base64", "$double")
-MAX_CAUSE = 32_768  # AWS: a Cause is at most 32,768 characters
-
-# XML 1.0 (section 2.2) cannot carry these characters, escaped or not: a server would refuse the request.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# dateTime.iso8601 as servers send it: the spec's 20240501T12:30:00, extended 2024-05-01T12:30:00, either
-# with a fraction or a zone (WordPress sends ...Z).
-_DATETIME = re.compile(
-    r"(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?")
+CONNECTION_NOT_FOUND = "Events.ConnectionResource.ResourceNotFound"
+CONNECTION_STATE = "Events.ConnectionResource.InvalidConnectionState"
+_TRANSPORT_ERRORS = {"timeout": TIMEOUT, "socket": SOCKET, "too_large": DATA_LIMIT_EXCEEDED,
+                     "connection": CONNECTION_STATE, "request": RUNTIME}
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 field-name
+_BAD_HEADER_VALUE = re.compile(r"[\r\n\x00]")
 
 
-# --- JSON -> XML-RPC ------------------------------------------------------------------------------------
+def invoke(parameters: Any, *, resolve, attempt: int, multicall: bool) -> tuple[Any, CallRecord]:
+    """Make the call the Parameters describe; the task result (JSON) and the record of the call.
 
-
-def call_params(params: Any, where: str = "Params") -> tuple:
-    """The positional parameters of one call, from a task's `Params` (array, object or null)."""
-    if params is None:
-        return ()
-    if isinstance(params, list):
-        return tuple(to_xmlrpc(item, f"{where}[{index}]") for index, item in enumerate(params))
-    if isinstance(params, dict):
-        return (to_xmlrpc(params, where),)
-    raise StatesError(INVALID_PARAMS, f"{where} must be an array (positional parameters) or an object "
-                                      f"(one struct parameter), not {_json_type(params)}")
-
-
-def to_xmlrpc(value: Any, where: str) -> Any:
-    """The Python value `xmlrpc.client.dumps` marshals as the XML-RPC value this JSON value stands for."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        if not INT_MIN <= value <= INT_MAX:
-            raise StatesError(INVALID_PARAMS, f"{where}: {value} is outside XML-RPC's int range ({INT_MIN}.."
-                                              f"{INT_MAX}); send it as {{\"$double\": n}} or as a string")
-        return value
-    if isinstance(value, float):
-        return _double(value, where)
-    if isinstance(value, str):
-        return _text(value, where)
-    if isinstance(value, list):
-        return [to_xmlrpc(item, f"{where}[{index}]") for index, item in enumerate(value)]
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (key, inner), = value.items()
-            if key in TYPED:
-                return _typed(key, inner, f"{where}.{key}")
-            if key.startswith("$") and key.lower() in {name.lower() for name in TYPED}:
-                raise StatesError(INVALID_PARAMS, f"{where}: unknown typed value '{key}' (did you mean "
-                                                  f"'{_spelled(key)}'?)")
-        return {_text(key, f"{where} key"): to_xmlrpc(item, f"{where}.{key}") for key, item in value.items()}
-    raise StatesError(INVALID_PARAMS, f"{where}: {_json_type(value)} has no XML-RPC type")
-
-
-def _typed(key: str, value: Any, where: str) -> Any:
-    if key == "$double":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise StatesError(INVALID_PARAMS, f"{where} must be a number, not {_json_type(value)}")
-        try:
-            return _double(float(value), where)
-        except OverflowError:
-            raise StatesError(INVALID_PARAMS, f"{where}: {value} is too large for a double") from None
-    if not isinstance(value, str):
-        raise StatesError(INVALID_PARAMS, f"{where} must be a string, not {_json_type(value)}")
-    if key == "$base64":
-        try:
-            return base64.b64decode("".join(value.split()), validate=True)
-        except (binascii.Error, ValueError):
-            raise StatesError(INVALID_PARAMS, f"{where} is not base64 text") from None
+    `resolve(reference)` turns a ConnectionArn (or bare name) into a ConnectionConfig. Raises `CallFailed`
+    when a request was sent (or tried) and failed, `StatesError` when none could be made: malformed task
+    fields (States.Runtime), Params that XML-RPC cannot carry, an unknown or unreadable connection.
+    """
+    resource = "xmlrpc:multicall" if multicall else "xmlrpc:call"
+    if not isinstance(parameters, dict):
+        raise StatesError(RUNTIME, f"{resource} needs Parameters (an object)")
+    unknown = sorted(set(parameters) - (MULTICALL_PARAMETERS if multicall else CALL_PARAMETERS))
+    if unknown:
+        raise StatesError(RUNTIME, f"{resource} does not support the field(s) {', '.join(unknown)}")
+    if multicall:
+        operation = MULTICALL_METHOD
+        params, methods = multicall_params(parameters.get("Calls"))
+    else:
+        operation, methods = method_name(parameters.get("MethodName")), []
+        params = call_params(parameters.get("Params"))
+    content = request_body(operation, params)
+    headers = request_headers(parameters.get("Headers"))
+    if not any(name.lower() == "content-type" for name, _ in headers):
+        headers.append(("Content-Type", CONTENT_TYPE))
+    connection = _connection(parameters, resolve)
+    url = _endpoint(parameters.get("ApiEndpoint"), connection)
+    record = CallRecord(kind="xmlrpc", method="POST", url=_display_url(url, connection), attempt=attempt,
+                        operation=operation)
     try:
-        moment = datetime.fromisoformat(value.strip())
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-    except (ValueError, OverflowError):
-        raise StatesError(INVALID_PARAMS, f"{where}: '{value}' is not an ISO-8601 date or date-time") from None
-    return moment.replace(microsecond=0)
-
-
-def _double(value: float, where: str) -> float:
-    if not math.isfinite(value):
-        raise StatesError(INVALID_PARAMS, f"{where}: {value} cannot be sent (XML-RPC doubles are finite)")
-    return value
-
-
-def _text(value: str, where: str) -> str:
-    bad = _NOT_XML.search(value)
-    if bad:
-        raise StatesError(INVALID_PARAMS, f"{where}: the character U+{ord(bad.group()):04X} cannot be sent in "
-                                          "XML; send such data as {\"$base64\": ...}")
-    return value
-
-
-def _spelled(key: str) -> str:
-    return next(name for name in TYPED if name.lower() == key.lower())
-
-
-def request_body(method: str, params: tuple) -> bytes:
-    """The methodCall document, UTF-8 encoded."""
-    text = xmlrpc.client.dumps(params, method, allow_none=True)
-    # dumps writes "\r" as is, and XML parsers read a raw CR as a line feed: a character reference keeps it.
-    # Every CR in the document comes from a value (dumps itself writes "\n"), all inside element text.
-    return text.replace("\r", "&#13;").encode("utf-8")
-
-
-def multicall_params(calls: Any) -> tuple[tuple, list[str]]:
-    """system.multicall's single parameter (an array of {methodName, params} structs) and the method names."""
-    if not isinstance(calls, list) or not calls:
-        raise StatesError(RUNTIME, "xmlrpc:multicall needs Calls: a non-empty array of {\"MethodName\", "
-                                   "\"Params\"} objects")
-    structs, methods = [], []
-    for index, entry in enumerate(calls):
-        where = f"Calls[{index}]"
-        if not isinstance(entry, dict):
-            raise StatesError(RUNTIME, f"{where} must be an object with MethodName and Params")
-        unknown = sorted(set(entry) - {"MethodName", "Params"})
-        if unknown:
-            raise StatesError(RUNTIME, f"{where} has unknown fields: {', '.join(unknown)}")
-        method = method_name(entry.get("MethodName"), f"{where}.MethodName")
-        structs.append({"methodName": method, "params": list(call_params(entry.get("Params"),
-                                                                            f"{where}.Params"))})
-        methods.append(method)
-    return (structs,), methods
-
-
-def method_name(value: Any, where: str = "MethodName") -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise StatesError(RUNTIME, f"{where} must be a non-empty string")
-    if _NOT_XML.search(value):
-        raise StatesError(RUNTIME, f"{where} holds a character XML cannot carry")
-    return value
-
-
-# --- XML-RPC -> JSON ------------------------------------------------------------------------------------
-
-
-def parse_response(body: bytes) -> Any:
-    """The value of a methodResponse, as JSON. A fault raises XmlRpc.Fault.<code>; anything that is not a
-    response holding one JSON-able value raises XmlRpc.InvalidResponse."""
+        response = send(HttpRequest("POST", url, headers=headers, content=content), connection,
+                        max_body=MAX_RESPONSE_BYTES, user_agent=USER_AGENT)
+    except TransportError as exc:
+        record.url, record.duration_ms = exc.url or record.url, exc.duration_ms
+        _fail(record, content, _TRANSPORT_ERRORS.get(exc.kind, SOCKET), scrub(exc.message, connection))
+    record.url, record.status, record.duration_ms = response.url, response.status, response.duration_ms
+    if not 200 <= response.status < 300:
+        _fail(record, content, f"{HTTP_STATUS}.{response.status}", scrub(_status_cause(response), connection))
     try:
-        # Not use_builtin_types: DateTime keeps the server's own text, which may carry a zone or a fraction
-        # that the strict parser of use_builtin_types refuses; Binary is unwrapped in to_json.
-        params, method = xmlrpc.client.loads(body)
-    except xmlrpc.client.Fault as fault:
-        raise fault_error(fault.faultCode, fault.faultString) from None
-    except Exception as exc:  # noqa: BLE001 -- expat, ValueError, TypeError, ResponseError: all mean "not XML-RPC"
-        reason = str(exc) or type(exc).__name__
-        raise StatesError(INVALID_RESPONSE, f"The response is not an XML-RPC methodResponse ({reason})") from None
-    if method is not None or len(params) != 1:
-        raise StatesError(INVALID_RESPONSE, "The response is not an XML-RPC methodResponse with one value")
-    return to_json(params[0])
+        value = parse_response(response.body)
+        result = multicall_results(value, methods) if multicall else value
+    except StatesError as exc:
+        _fail(record, content, exc.error, scrub(exc.cause, connection))
+    return _scrubbed(result, connection), record
 
 
-def fault_error(code: Any, text: Any, prefix: str = "") -> StatesError:
-    code = str(code).strip() or "?"
-    return StatesError(f"{FAULT}.{code}", (prefix + str(text))[:MAX_CAUSE])
+def _fail(record: CallRecord, content: bytes, error: str, cause: str) -> NoReturn:
+    # The request body may hold personal data or credentials passed as parameters: only its hash is kept.
+    record.error, record.request_sha256 = error, sha256(content)
+    raise CallFailed(error, cause[:MAX_CAUSE], record) from None
 
 
-def to_json(value: Any) -> Any:
+def _status_cause(response: HttpResponse) -> str:
+    cause = f"HTTP {response.status} {response.reason} from {response.url}".replace("  ", " ")
     try:
-        return _to_json(value)
-    except RecursionError:
-        raise StatesError(INVALID_RESPONSE, "The response nests values too deeply") from None
+        parse_response(response.body)
+    except StatesError as exc:
+        if exc.error.startswith(FAULT + "."):  # some servers send their faults with a 500
+            cause += f"; the body holds the fault {exc.error.removeprefix(FAULT + '.')}: {exc.cause}"
+    return cause
 
 
-def _to_json(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise StatesError(INVALID_RESPONSE, f"The response holds the double {value}, which JSON cannot")
-        return value
-    if isinstance(value, Decimal):  # Apache's bigdecimal extension
-        if not value.is_finite():
-            raise StatesError(INVALID_RESPONSE, f"The response holds the number {value}, which JSON cannot")
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, xmlrpc.client.Binary):
-        return base64.b64encode(value.data).decode("ascii")
-    if isinstance(value, xmlrpc.client.DateTime):
-        return _iso8601(value.value)
-    if isinstance(value, (list, tuple)):
-        return [_to_json(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _to_json(item) for key, item in value.items()}
-    raise StatesError(INVALID_RESPONSE, f"The response holds a value of type {type(value).__name__}")
-
-
-def _iso8601(text: str) -> str:
-    match = _DATETIME.fullmatch(text.strip())
-    if match is None:
-        raise StatesError(INVALID_RESPONSE, f"The response holds the dateTime '{text}', which is not ISO-8601")
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    if zone and len(zone) > 1:
-        zone = f"{zone[:3]}:{zone[-2:]}" if len(zone) > 3 else f"{zone}:00"
-    return f"{year}-{month}-{day}T{hour}:{minute}:{second}{fraction or ''}{zone or ''}"
-
-
-def multicall_results(value: Any, methods: list[str]) -> list:
-    """The results of system.multicall, in order; the first fault fails the task as that fault."""
-    if not isinstance(value, list) or len(value) != len(methods):
-        raise StatesError(INVALID_RESPONSE, f"system.multicall answered {_json_type(value)} instead of an array "
-                                            f"of {len(methods)} results")
-    results = []
-    for index, (entry, method) in enumerate(zip(value, methods, strict=True)):
-        if isinstance(entry, dict) and "faultCode" in entry:
-            raise fault_error(entry["faultCode"], entry.get("faultString", ""), f"Call {index} ({method}): ")
-        if not isinstance(entry, list) or len(entry) != 1:
-            raise StatesError(INVALID_RESPONSE, f"system.multicall's answer to call {index} ({method}) is neither "
-                                                "a one-value array nor a fault")
-        results.append(entry[0])
-    return results
-
-
-def _json_type(value: Any) -> str:
+def request_headers(value: Any) -> list[tuple[str, str]]:
+    """Headers as (name, value) pairs; the HTTP task's forbidden headers (and Content-Length) fail the task."""
     if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
+        return []
+    if not isinstance(value, dict):
+        raise StatesError(RUNTIME, "Headers must be an object")
+    headers, forbidden = [], []
+    for name, item in value.items():
+        lower = name.lower()
+        if not _TOKEN.match(name):
+            raise StatesError(RUNTIME, f"Headers: '{name}' is not a valid header name")
+        if lower in FORBIDDEN_HEADERS or lower.startswith(FORBIDDEN_PREFIXES) or lower == "content-length":
+            forbidden.append(name)
+            continue
+        if isinstance(item, bool):
+            text = "true" if item else "false"
+        elif isinstance(item, (str, int, float)):
+            text = str(item)
+        else:
+            raise StatesError(RUNTIME, f"Headers.{name} must be a string, a number or a boolean")
+        if _BAD_HEADER_VALUE.search(text):
+            raise StatesError(RUNTIME, f"Headers.{name}: a header value cannot contain a line break")
+        headers.append((name, text))
+    if forbidden:
+        raise StatesError(RUNTIME, f"The XML-RPC task cannot send the header(s) {', '.join(forbidden)}")
+    return headers
+
+
+def _connection(parameters: dict, resolve) -> ConnectionConfig | None:
+    references = []
+    for field in ("Authentication", "InvocationConfig"):  # AWS's two spellings
+        if field in parameters:
+            holder = parameters[field]
+            reference = holder.get("ConnectionArn") if isinstance(holder, dict) else None
+            if not isinstance(reference, str) or not reference:
+                raise StatesError(RUNTIME, f"{field}.ConnectionArn must be a connection ARN or name")
+            references.append(reference)
+    if not references:
+        return None
+    if len(set(references)) > 1:
+        raise StatesError(RUNTIME, "Authentication.ConnectionArn and InvocationConfig.ConnectionArn name "
+                                   "different connections")
+    # Imported here: finding a stored connection needs Django; marshalling and shaping do not.
+    from executions.integrations.connections import ConnectionNotFound, ConnectionUnreadable
+
+    try:
+        return resolve(references[0])
+    except (ConnectionNotFound, ConnectionUnreadable) as exc:
+        raise StatesError(exc.asl_error, str(exc)) from None
+
+
+def _endpoint(value: Any, connection: ConnectionConfig | None) -> str:
+    if value is None:
+        if connection is None or not connection.base_url:
+            raise StatesError(RUNTIME, "ApiEndpoint is needed when no connection gives a base URL")
+        return connection.base_url
+    if not isinstance(value, str) or not value:
+        raise StatesError(RUNTIME, "ApiEndpoint must be a URL string")
+    parts = urlsplit(value)
+    if parts.scheme.lower() in ("http", "https"):
+        if not parts.hostname:
+            raise StatesError(RUNTIME, f"ApiEndpoint '{value}' has no host")
+        return value
+    if parts.scheme:
+        raise StatesError(RUNTIME, f"ApiEndpoint must be an http or https URL, not '{value}'")
+    if connection is None or not connection.base_url:
+        raise StatesError(RUNTIME, f"ApiEndpoint '{value}' is relative, and no connection gives a base URL")
+    return value
+
+
+def _display_url(url: str, connection: ConnectionConfig | None) -> str:
+    if connection is not None and connection.base_url and not urlsplit(url).scheme:
+        url = connection.base_url.rstrip("/") + "/" + url.lstrip("/")
+    parts = urlsplit(url)
+    return scrub(urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])), connection)
+
+
+def _scrubbed(value: Any, connection: ConnectionConfig | None) -> Any:
+    """The result with any secret of the connection the server echoed replaced by ***, as the HTTP task does."""
+    if connection is None:
+        return value
     if isinstance(value, str):
-        return "a string"
+        return scrub(value, connection)
     if isinstance(value, list):
-        return "an array"
+        return [_scrubbed(item, connection) for item in value]
     if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+        return {scrub(key, connection): _scrubbed(item, connection) for key, item in value.items()}
+    return value

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from designer.asl.errors import StatesError
-from executions.integrations import xmlrpc as task
+from executions.integrations import xmlrpc_values as task
 
 
 def sent(params, method="demo.echo"):
