@@ -32,22 +32,34 @@ The result goes the other way: int/i8 -> integer, double -> number, boolean, str
 object, nil -> null, dateTime.iso8601 -> "YYYY-MM-DDTHH:MM:SS" (a server's fraction or time zone kept,
 e.g. "2024-05-01T12:30:00Z"), base64 -> base64 text.
 
-Errors (Retry and Catch match them; none is States.*, so States.ALL catches them all):
+Errors (Retry and Catch match them by name; States.ALL catches all but States.Runtime):
 
-    XmlRpc.Fault.<faultCode>          the server answered a fault; cause: the faultString. In a multicall, the
-                                      first failed call: cause "Call <i> (<method>): <faultString>", i from 0
-    XmlRpc.Http.StatusCode.<code>     the server answered a non-2xx HTTP status
-    XmlRpc.Socket                     connection refused, reset or dropped; TLS or proxy failure
+    XmlRpc.Fault.<faultCode>          the server answered a fault (e.g. XmlRpc.Fault.4, XmlRpc.Fault.-32601);
+                                      cause: the faultString. A multicall fails with its first failed call:
+                                      cause "Call <i> (<method>): <faultString>", i counted from 0
+    XmlRpc.Http.StatusCode.<code>     the server answered a non-2xx status (a 401 from a server wanting
+                                      credentials); cause "HTTP <code> <reason> from <url>"
+    XmlRpc.Socket                     connection refused, reset or dropped; TLS failure (a certificate not
+                                      trusted, a client certificate refused); proxy failure
     XmlRpc.Timeout                    no complete answer within the connection's time-out (default 60 s)
-    XmlRpc.InvalidResponse            the answer is not an XML-RPC response, or holds a value JSON cannot
-                                      (NaN, infinity), or a multicall answer of the wrong shape
-    XmlRpc.InvalidParams              Params (or a call's Params) cannot be sent as XML-RPC
-    States.DataLimitExceeded          the response is larger than MAX_RESPONSE_BYTES
-    Events.ConnectionResource.*       the connection is missing, or its OAuth token endpoint failed
+    XmlRpc.InvalidResponse            the answer is not an XML-RPC methodResponse, holds a value JSON cannot
+                                      carry (NaN, infinity), nests deeper than 150, or is a multicall answer
+                                      of the wrong shape
+    XmlRpc.InvalidParams              Params (or a call's Params) cannot be sent: not an array or object, an
+                                      int out of range, a malformed typed value, a character XML cannot carry;
+                                      no request is sent
+    States.DataLimitExceeded          the response is over 1 MiB (its JSON result then meets the usual 256 KiB
+                                      limit of a task result); catchable by name, as AWS's oversized results
+    Events.ConnectionResource.ResourceNotFound        no such connection (no request is sent)
+    Events.ConnectionResource.InvalidConnectionState  its secrets cannot be read, or its OAuth token endpoint
+                                                      refused or failed
+    States.Runtime                    malformed task fields (MethodName, Calls, ApiEndpoint, Headers, unknown
+                                      fields), a forbidden header; terminal, as AWS's
 
-Malformed task fields (MethodName, Calls, ApiEndpoint, Headers) are States.Runtime. Every call leaves a
-`CallRecord` (operation: the method name, or system.multicall); when it fails it carries the SHA-256 of the
-request body, never the body, which may hold personal data or credentials passed as parameters.
+Every request leaves a call record in the task's history event and the `flowdeck.calls` log (method, URL
+without secrets, status, duration, attempt, operation: the method name or system.multicall). When the call
+fails or times out, the record carries the SHA-256 of the request body instead of the body, which may hold
+personal data or credentials passed as parameters.
 
 The standard library's `xmlrpc.client` marshals and unmarshals; the HTTP exchange goes through
 `transport.send`, so connections, TLS, client certificates, proxies, time-outs and authentication behave

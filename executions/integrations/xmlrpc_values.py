@@ -26,6 +26,7 @@ INVALID_PARAMS = "XmlRpc.InvalidParams"
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # XML-RPC's int is a signed 32-bit integer (i4)
 TYPED = ("$dateTime", "$base64", "$double")
 MAX_CAUSE = 32_768  # AWS: a Cause is at most 32,768 characters
+MAX_DEPTH = 150  # as deep as a definition may nest (designer.asl.validation.machine); far below the recursion limit
 
 # XML 1.0 (section 2.2) cannot carry these characters, escaped or not: a server would refuse the request.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -180,14 +181,7 @@ def fault_error(code: Any, text: Any, prefix: str = "") -> StatesError:
     return StatesError(f"{FAULT}.{code}", (prefix + str(text))[:MAX_CAUSE])
 
 
-def to_json(value: Any) -> Any:
-    try:
-        return _to_json(value)
-    except RecursionError:
-        raise StatesError(INVALID_RESPONSE, "The response nests values too deeply") from None
-
-
-def _to_json(value: Any) -> Any:
+def to_json(value: Any, depth: int = 0) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -202,10 +196,12 @@ def _to_json(value: Any) -> Any:
         return base64.b64encode(value.data).decode("ascii")
     if isinstance(value, xmlrpc.client.DateTime):
         return _iso8601(value.value)
+    if isinstance(value, (list, tuple, dict)) and depth >= MAX_DEPTH:
+        raise StatesError(INVALID_RESPONSE, f"The response nests arrays and structs more than {MAX_DEPTH} levels deep")
     if isinstance(value, (list, tuple)):
-        return [_to_json(item) for item in value]
+        return [to_json(item, depth + 1) for item in value]
     if isinstance(value, dict):
-        return {str(key): _to_json(item) for key, item in value.items()}
+        return {str(key): to_json(item, depth + 1) for key, item in value.items()}
     raise StatesError(INVALID_RESPONSE, f"The response holds a value of type {type(value).__name__}")
 
 

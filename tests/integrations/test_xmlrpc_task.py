@@ -5,6 +5,7 @@ HTTPS (a CA not trusted, trusted through a connection, client certificates), a p
 a connection; and what failures leave behind: the request's SHA-256 in history and logs, never its payload.
 """
 import hashlib
+import itertools
 import json
 import logging
 
@@ -22,10 +23,11 @@ CALL = "arn:flowdeck:states:::xmlrpc:call"
 MULTICALL = "arn:flowdeck:states:::xmlrpc:multicall"
 # A value only the request carries: no history event or log line may show it.
 MARKER = "card-4111-1111-1111-1111"
+_machines = itertools.count(1)
 
 
 def run(definition, input=None, *, jump_timers=0):
-    machine = make_machine(definition, name="Rpc")
+    machine = make_machine(definition, name=f"Rpc{next(_machines)}")
     execution = services.start_execution(machine, input=json.dumps(input if input is not None else {}))
     drain(jump_timers=jump_timers)
     execution.refresh_from_db()
@@ -197,9 +199,9 @@ def test_multicall_fails_with_the_first_fault(demo_xmlrpc):
 # --- transport failures ---------------------------------------------------------------------------------
 
 
-def test_a_method_that_hangs_past_the_connection_time_out_is_a_timeout(demo_xmlrpc, caplog):
+def test_a_method_that_hangs_past_the_connection_time_out_is_a_timeout(demo_xmlrpc):
     create_connection("slow-rpc", base_url=demo_xmlrpc.rpc_url, timeout_seconds=1)
-    params = [3, MARKER]
+    params = [3]
     execution = run(one_task({"Authentication": {"ConnectionArn": "slow-rpc"}, "MethodName": "demo.sleep",
                               "Params": params}))
     error, cause = failure(execution)
@@ -306,23 +308,35 @@ def test_a_missing_connection_fails_before_any_call():
 
 def test_failures_record_the_request_hash_never_the_payload(demo_xmlrpc, caplog):
     create_connection("rpc-quick", base_url=demo_xmlrpc.rpc_url, timeout_seconds=1)
-    cases = [("demo.fault", [7, "refused"], "XmlRpc.Fault.7"),
-             ("demo.sleep", [2, {"card": MARKER}], "XmlRpc.Timeout")]
+    cases = [  # (resource, parameters, the method the record names, the error)
+        (CALL, {"MethodName": "billing.charge", "Params": {"customer": MARKER, "amount": -1}},
+         "billing.charge", "XmlRpc.Fault.4"),
+        (CALL, {"ApiEndpoint": "/nowhere", "MethodName": "demo.echo", "Params": [MARKER]},
+         "demo.echo", "XmlRpc.Http.StatusCode.404"),
+        (MULTICALL, {"Calls": [{"MethodName": "demo.echo", "Params": [MARKER]},
+                               {"MethodName": "demo.sleep", "Params": [3]}]},
+         "system.multicall", "XmlRpc.Timeout"),
+    ]
     caplog.set_level(logging.INFO, logger="flowdeck.calls")
-    for method, params, error in cases:
+    for resource, parameters, operation, error in cases:
         caplog.clear()
-        params_with_marker = [*params, MARKER] if method == "demo.fault" else params
-        execution = run(one_task({"Authentication": {"ConnectionArn": "rpc-quick"}, "MethodName": method,
-                                  "Params.$": "$.params"}), {"params": params_with_marker})
+        from_input = {f"{key}.$": f"$.{key}" for key in parameters}  # the payload comes from the state input
+        execution = run(one_task({"Authentication": {"ConnectionArn": "rpc-quick"}, **from_input},
+                                 resource=resource), parameters)
         assert failure(execution)[0] == error
-        digest = sha256_of(method, params_with_marker)
+        if resource == MULTICALL:
+            params, _ = xmlrpc_values.multicall_params(parameters["Calls"])
+        else:
+            params = xmlrpc_values.call_params(parameters["Params"])
+        digest = hashlib.sha256(xmlrpc_values.request_body(operation, params)).hexdigest()
         [record] = call_records(execution)
-        assert record["requestSha256"] == digest and record["error"] == error
+        assert (record["requestSha256"], record["error"], record["operation"]) == (digest, error, operation)
         [line] = [json.loads(r.getMessage()) for r in caplog.records if r.name == "flowdeck.calls"]
-        assert line["requestSha256"] == digest and line["operation"] == method
-        # The payload is in the execution's input (the user gave it) but in no event the task wrote, nor the log.
-        task_events = [e.details for e in execution.events.all() if e.type.startswith("Task")]
-        assert MARKER not in json.dumps(task_events)
+        assert (line["requestSha256"], line["error"], line["operation"]) == (digest, error, operation)
+        # The payload is in the input and the TaskScheduled parameters (as AWS records them), never in what the
+        # call left behind: the failure event, its cause, the log line.
+        [failed] = execution.events.filter(type="TaskFailed")
+        assert MARKER not in json.dumps(failed.details) and MARKER not in execution.cause
         assert MARKER not in caplog.text
 
 

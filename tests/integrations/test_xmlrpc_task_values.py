@@ -1,5 +1,6 @@
 """The XML-RPC task's pure parts: JSON <-> XML-RPC values, typed values, multicall shaping, faults."""
 import base64
+import json
 import xmlrpc.client
 from datetime import datetime
 
@@ -192,6 +193,11 @@ def test_datetimes_as_servers_send_them_become_iso_8601():
     assert error == "XmlRpc.InvalidResponse" and "'soon'" in cause
 
 
+def test_nesting_up_to_the_definition_limit_is_fine():
+    assert task.parse_response(response("<array><data><value>" * 150 + "</value></data></array>" * 150)) \
+        == json.loads("[" * 150 + '""' + "]" * 150)
+
+
 def test_faults_are_named_after_their_code():
     assert error_of(task.parse_response, fault("<int>4</int>", "Too many parameters")) == (
         "XmlRpc.Fault.4", "Too many parameters")
@@ -208,7 +214,7 @@ def test_anything_else_is_an_invalid_response():
                  xmlrpc.client.dumps((1,), "a.method").encode(),  # a methodCall, not a response
                  response("<int>seven</int>"), response("<boolean>2</boolean>"), response("<double>nan</double>"),
                  response("<double>inf</double>"),
-                 response("<array><data>" * 5000 + "</data></array>" * 5000)):
+                 response("<array><data><value>" * 151 + "</value></data></array>" * 151)):
         error, cause = error_of(task.parse_response, body)
         assert error == "XmlRpc.InvalidResponse", body[:80]
         assert cause
