@@ -122,7 +122,8 @@ def _spelled(key: str) -> str:
 
 def request_body(method: str, params: tuple) -> bytes:
     """The methodCall document, UTF-8 encoded."""
-    text = xmlrpc.client.dumps(params, method, allow_none=True)
+    # dumps writes the method name as is: escaped here, a name from the state input cannot inject XML.
+    text = xmlrpc.client.dumps(params, xmlrpc.client.escape(method), allow_none=True)
     # dumps writes "\r" as is, and XML parsers read a raw CR as a line feed: a character reference keeps it.
     # Every CR in the document comes from a value (dumps itself writes "\n"), all inside element text.
     return text.replace("\r", "&#13;").encode("utf-8")

@@ -125,6 +125,8 @@ def test_text_xml_cannot_carry_is_refused_and_carriage_returns_survive():
 
 def test_method_names():
     assert task.method_name("system.listMethods") == "system.listMethods"
+    for name in ("a<b>&c", "x</methodName><params><param><value>injected</value></param></params><methodName>y"):
+        assert sent([], name) == []  # the whole name reaches the server, as a name
     for wrong in (None, "", "  ", 5, "a\x00b"):
         assert error_of(task.method_name, wrong)[0] == "States.Runtime"
 
