@@ -72,7 +72,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 from designer.asl.errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
-from executions.integrations.calls import CallFailed, CallRecord, sha256
+from executions.integrations.calls import CallFailed, CallRecord
 from executions.integrations.config import ConnectionConfig
 from executions.integrations.http import FORBIDDEN_HEADERS, FORBIDDEN_PREFIXES
 from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, send
@@ -148,8 +148,7 @@ def invoke(parameters: Any, *, resolve, attempt: int, multicall: bool) -> tuple[
 
 def _fail(record: CallRecord, content: bytes, error: str, cause: str) -> NoReturn:
     # The request body may hold personal data or credentials passed as parameters: only its hash is kept.
-    record.error, record.request_sha256 = error, sha256(content)
-    raise CallFailed(error, cause[:MAX_CAUSE], record) from None
+    raise CallFailed(error, cause[:MAX_CAUSE], record.failed(error, content)) from None
 
 
 def _status_cause(response: HttpResponse) -> str:
