@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import traceback
 import uuid
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from executions.engine import signals as sig
 from executions.engine.resources import ResourceInfo, describe
 from executions.integrations import calls
 
+logger = logging.getLogger(__name__)
 _functions: dict[str, Callable[[Any], Any]] = {}
 _loaded = False
 
@@ -80,6 +82,15 @@ def _call_recorded(command: sig.InvokeTask, info: ResourceInfo) -> tuple[Any, di
     except calls.CallFailed as exc:
         calls.log(exc.call, execution=command.execution_id, state=command.state_name)
         raise
+    except StatesError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- a fault of ours must fail the task, not leave it waiting forever
+        # Its message may quote a request or a connection's secret: the log gets its type and where it arose.
+        logger.error("execution %s, state %s: the %s task failed unexpectedly (%s)\n%s", command.execution_id,
+                     command.state_name, info.resource_type, type(exc).__name__,
+                     "".join(traceback.format_tb(exc.__traceback__)))
+        raise StatesError("States.TaskFailed", f"The {info.resource_type} task failed unexpectedly on the "
+                                               "server (see its log)") from None
     calls.log(record, execution=command.execution_id, state=command.state_name)
     return result, record.to_dict()
 
