@@ -8,6 +8,8 @@ values, and messages go through `scrub()`.
 - Authentication: HTTP Basic; an API key in a header or a query parameter; OAuth 2 client credentials, whose
   access token is cached per process (keyed by the connection's revision, so an edited connection fetches a
   new one), refreshed shortly before it expires and once more when the API answers 401.
+- A connection with a base URL calls that origin (scheme, host, port) only, relative or absolute endpoints
+  alike, so its credentials cannot be pointed elsewhere by a definition; one without calls any endpoint.
 - The connection's invocation headers and query parameters are added to the request's; on the same name
   the connection's value wins (AWS's rule for EventBridge connections).
 - TLS certificates are verified by default (system authorities, or the connection's CA bundle); a client
@@ -175,7 +177,19 @@ def _absolute(url: str, connection: ConnectionConfig | None) -> str:
         url = urljoin(connection.base_url.rstrip("/") + "/", url.lstrip("/"))
     if not urlsplit(url).hostname:
         raise TransportError("request", f"The endpoint '{url}' names no host")
+    if connection is not None and connection.base_url and _origin(url) != _origin(connection.base_url):
+        # A connection with a base URL sends its credentials there only: whoever may edit a definition must not
+        # be able to point someone's stored credentials at a server of their own.
+        raise TransportError("request", f"The connection '{connection.name}' only calls "
+                                        f"{_origin(connection.base_url)}, not {_origin(url)}")
     return url
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _merge(base, overrides, *, case_insensitive: bool) -> list[tuple[str, str]]:

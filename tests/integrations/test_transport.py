@@ -154,3 +154,13 @@ def test_scrub_and_safe_url():
     c = connection(auth=BasicAuth("u", "hunter2-password"), proxy_url="http://p:proxy-pass-9@proxy:3128")
     assert transport.scrub("failed with hunter2-password at proxy-pass-9", c) == "failed with *** at ***"
     assert transport.safe_url("http://user:pw@host/x", [("a", "1")], None) == "http://host/x?a=1"
+
+
+def test_a_connection_with_a_base_url_calls_its_origin_only(demo_http):
+    c = connection(base_url=f"{demo_http.url}/api", auth=BasicAuth(DEMO_USER, DEMO_PASSWORD))
+    assert send(HttpRequest("GET", f"{demo_http.url}/basic/echo"), c).status == 200  # same origin, any path
+    elsewhere = demo_http.url.replace("127.0.0.1", "localhost")
+    for url in (elsewhere + "/basic/echo", "http://127.0.0.1:9/x", demo_http.url.replace("http:", "https:")):
+        with pytest.raises(TransportError) as caught:
+            send(HttpRequest("GET", url), c)
+        assert caught.value.kind == "request" and "only calls" in caught.value.message
