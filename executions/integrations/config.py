@@ -7,7 +7,7 @@ transport and its tests can build one directly.
 Authentication mirrors EventBridge connections (BASIC, API_KEY, OAUTH_CLIENT_CREDENTIALS) plus no
 authentication; `headers`, `query` and `body` are the invocation parameters a connection adds to every
 request (AWS: InvocationHttpParameters; the connection's values win over the task's on the same key), each
-marked secret or not.
+marked secret or not. Secret fields stay out of `repr()`, so a debugging page or a stray `%r` shows none.
 """
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ DEFAULT_TIMEOUT_SECONDS = 60.0  # AWS: an HTTP Task's request times out after 60
 @dataclass(frozen=True, slots=True)
 class BasicAuth:
     username: str
-    password: str  # secret
+    password: str = field(repr=False)  # secret
 
 
 @dataclass(frozen=True, slots=True)
 class ApiKeyAuth:
     name: str  # the header (or query parameter) that carries the key, e.g. "x-api-key"
-    value: str  # secret
+    value: str = field(repr=False)  # secret
     location: Literal["header", "query"] = "header"
 
 
@@ -36,7 +36,7 @@ class OAuthClientCredentials:
 
     token_url: str
     client_id: str
-    client_secret: str  # secret
+    client_secret: str = field(repr=False)  # secret
     scope: str | None = None
     # How the client authenticates at the token endpoint: HTTP Basic (RFC 6749's default) or form fields.
     client_auth: Literal["basic", "body"] = "basic"
@@ -49,7 +49,7 @@ Auth = BasicAuth | ApiKeyAuth | OAuthClientCredentials | None
 @dataclass(frozen=True, slots=True)
 class Parameter:
     key: str
-    value: str
+    value: str = field(repr=False)  # shown nowhere: it may be secret
     secret: bool = False
 
 
@@ -65,8 +65,8 @@ class ConnectionConfig:
     verify_tls: bool = True
     ca_bundle: str | None = None  # PEM: trust these authorities (instead of the system's) when verifying
     client_cert: str | None = None  # PEM certificate presented to the server (mutual TLS)
-    client_key: str | None = None  # PEM private key of client_cert; secret
-    proxy_url: str | None = None  # http://[user:password@]host:port; secret (it may carry credentials)
+    client_key: str | None = field(default=None, repr=False)  # PEM private key of client_cert; secret
+    proxy_url: str | None = field(default=None, repr=False)  # http://[user:password@]host:port; secret
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     revision: str = ""  # changes whenever the connection is saved: cached OAuth tokens are keyed by it
 

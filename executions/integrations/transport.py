@@ -20,6 +20,9 @@ values, and messages go through `scrub()`.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hashlib
+import json
 import os
 import ssl
 import tempfile
@@ -27,7 +30,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -37,6 +40,7 @@ MAX_RESPONSE_BYTES = 262_144  # AWS: an HTTP Task's response may hold 256 KiB
 REDACTED = "***"
 _SCRUB_MIN_LENGTH = 4  # shorter "secrets" would mangle every message they appear in by chance
 _TOKEN_MARGIN_SECONDS = 30.0
+_MAX_TOKEN_RESPONSE_BYTES = 65_536
 
 
 @dataclass(slots=True)
@@ -72,6 +76,18 @@ class TransportError(Exception):
 
 def send(request: HttpRequest, connection: ConnectionConfig | None, *, max_body: int = MAX_RESPONSE_BYTES,
          user_agent: str | None = None) -> HttpResponse:
+    try:
+        return _send(request, connection, max_body, user_agent)
+    except TransportError:
+        raise
+    except (ValueError, UnicodeError) as exc:  # a URL or header that cannot be sent as HTTP (non-ASCII, malformed)
+        # Fixed text: the exception may quote the header value, a connection's secret among them.
+        raise TransportError("request", f"The request cannot be sent: {type(exc).__name__} in its URL or "
+                                        "headers (they must be ASCII and well formed)") from None
+
+
+def _send(request: HttpRequest, connection: ConnectionConfig | None, max_body: int,
+          user_agent: str | None) -> HttpResponse:
     url = _absolute(request.url, connection)
     headers = _merge(request.headers, connection.headers if connection else (), case_insensitive=True)
     query = parse_qsl(urlsplit(url).query, keep_blank_values=True) + list(request.query)
@@ -87,6 +103,8 @@ def send(request: HttpRequest, connection: ConnectionConfig | None, *, max_body:
             query = [(k, v) for k, v in query if k != auth.name] + [(auth.name, auth.value)]
         else:
             headers = _set(headers, auth.name, auth.value)
+    # Compressed answers are refused up front: a small gzip body can inflate a thousandfold before its size is known.
+    headers = _set(headers, "Accept-Encoding", "identity")
     safe = safe_url(url, query, connection)
     timeout = connection.timeout_seconds if connection else _default_timeout()
     started = time.monotonic()
@@ -94,10 +112,10 @@ def send(request: HttpRequest, connection: ConnectionConfig | None, *, max_body:
         client = _client(connection, timeout)
         for refreshed in (False, True):
             if isinstance(auth, OAuthClientCredentials):
-                token = _tokens.get(connection, client, refresh=refreshed)
+                token = _tokens.get(connection, client, refresh=refreshed, deadline=started + timeout)
                 headers = _set(headers, "Authorization", f"Bearer {token}")
-            status, reason, response_headers, body = _exchange(
-                client, request.method, url, query, headers, request.content, max_body, started, timeout)
+            status, reason, response_headers, body = _within(started + timeout, lambda: _exchange(
+                client, request.method, url, query, headers, request.content, max_body, started, timeout))
             if status != 401 or refreshed or not isinstance(auth, OAuthClientCredentials):
                 break
     except TransportError as exc:
@@ -106,6 +124,10 @@ def send(request: HttpRequest, connection: ConnectionConfig | None, *, max_body:
     except httpx.InvalidURL as exc:
         raise TransportError("request", scrub(f"The endpoint cannot be called: {exc}", connection),
                              url=safe, duration_ms=_ms(started)) from None
+    except httpx.LocalProtocolError:
+        # h11 quotes the offending header value, which may be a connection's secret: say what, not which.
+        raise TransportError("request", f"The request to {safe} cannot be sent: a header name or value is not "
+                                        "valid HTTP", url=safe, duration_ms=_ms(started)) from None
     except httpx.TimeoutException as exc:
         raise TransportError("timeout", f"No answer from {safe} within {timeout:g} seconds ({_describe(exc)})",
                              url=safe, duration_ms=_ms(started)) from None
@@ -119,8 +141,12 @@ def send(request: HttpRequest, connection: ConnectionConfig | None, *, max_body:
 def _exchange(client: httpx.Client, method: str, url: str, query, headers, content, max_body: int,
               started: float, timeout: float):
     with client.stream(method, url, params=query, headers=headers, content=content) as response:
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise TransportError("socket", f"The response is encoded ({encoding}) though the request asked for "
+                                           "identity; compressed bodies are not accepted")
         chunks, size = [], 0
-        for chunk in response.iter_bytes():
+        for chunk in response.iter_raw():
             size += len(chunk)
             if size > max_body:
                 raise TransportError("too_large", f"The response is larger than {max_body} bytes")
@@ -130,6 +156,29 @@ def _exchange(client: httpx.Client, method: str, url: str, query, headers, conte
         headers = [(name.decode("latin-1").lower(), value.decode("latin-1"))
                    for name, value in response.headers.raw]
         return response.status_code, response.reason_phrase, headers, b"".join(chunks)
+
+
+def _within(deadline: float, exchange):
+    """Run `exchange` (one request) but give up at `deadline`: httpx's time-outs bound each network wait, not
+    the whole, so a server trickling its headers a byte at a time would hold the worker for ever. The request
+    goes on in its own thread; after the deadline its outcome is dropped (its socket's own read time-out ends
+    it)."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = exchange()
+        except BaseException as exc:  # noqa: BLE001 -- handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="flowdeck-call", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise httpx.ReadTimeout("the whole exchange took longer than the time-out")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def scrub(text: str, connection: ConnectionConfig | None) -> str:
@@ -157,17 +206,31 @@ def safe_url(url: str, query: list[tuple[str, str]], connection: ConnectionConfi
 
 
 def _secrets(connection: ConnectionConfig) -> list[str]:
+    """The connection's secrets and the forms they take on the wire (a server may echo any of them back):
+    percent-encoded, the Basic credential, the OAuth access token currently in use."""
     values = connection.secret_values()
     if connection.proxy_url:
         password = urlsplit(connection.proxy_url).password
         if password:
             values.append(password)
-    return values
+    auth = connection.auth
+    if isinstance(auth, BasicAuth):
+        values.append(_b64(f"{auth.username}:{auth.password}"))
+    elif isinstance(auth, OAuthClientCredentials):
+        values.append(_b64(f"{quote(auth.client_id, safe='')}:{quote(auth.client_secret, safe='')}"))
+        values.extend(_tokens.current(connection))
+    values += [quote(value, safe="") for value in values] + [quote_plus(value) for value in values]
+    return list(dict.fromkeys(values))
 
 
 def _absolute(url: str, connection: ConnectionConfig | None) -> str:
     if not isinstance(url, str) or not url:
         raise TransportError("request", "The endpoint is empty")
+    if url != url.strip() or any(ord(c) < 32 or c in "\\\x7f" for c in url):
+        raise TransportError("request", "The endpoint has spaces, control characters or backslashes around or in it")
+    if connection is not None and not connection.base_url and _holds_credentials(connection):
+        raise TransportError("request", f"The connection '{connection.name}' holds credentials but no base URL: "
+                                        "give it one, the only origin its credentials may be sent to")
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         if scheme or connection is None or not connection.base_url:
@@ -183,6 +246,11 @@ def _absolute(url: str, connection: ConnectionConfig | None) -> str:
         raise TransportError("request", f"The connection '{connection.name}' only calls "
                                         f"{_origin(connection.base_url)}, not {_origin(url)}")
     return url
+
+
+def _holds_credentials(connection: ConnectionConfig) -> bool:
+    return connection.auth is not None or any(p.secret for p in (*connection.headers, *connection.query,
+                                                                  *connection.body))
 
 
 def _origin(url: str) -> str:
@@ -232,19 +300,20 @@ _MAX_CLIENTS = 64
 
 
 def _client(connection: ConnectionConfig | None, timeout: float) -> httpx.Client:
-    key = repr(connection)  # every setting (and secret) that shapes the client; kept in memory only
-    with _clients_lock:
+    # Every setting that shapes the client (TLS, client key, proxy), as a digest: no secret in the key.
+    key = hashlib.sha256(repr((timeout, dataclasses.astuple(connection) if connection else None))
+                         .encode("utf-8", "surrogatepass")).hexdigest()
+    with _clients_lock:  # built under the lock: two threads never both build one and leak the other
         client = _clients.get(key)
         if client is not None:
             _clients.move_to_end(key)
             return client
-    client = httpx.Client(verify=_tls_context(connection), timeout=httpx.Timeout(timeout),
-                          proxy=connection.proxy_url if connection else None, trust_env=False,
-                          follow_redirects=False)
-    with _clients_lock:
+        client = httpx.Client(verify=_tls_context(connection), timeout=httpx.Timeout(timeout),
+                              proxy=connection.proxy_url if connection else None, trust_env=False,
+                              follow_redirects=False)
         _clients[key] = client
         while len(_clients) > _MAX_CLIENTS:
-            _clients.popitem(last=False)[1].close()
+            _clients.popitem(last=False)  # not closed: a call may still be using it; the collector closes it
     return client
 
 
@@ -288,19 +357,37 @@ def _load_client_certificate(context: ssl.SSLContext, certificate: str, key: str
 class _TokenCache:
     def __init__(self):
         self._tokens: dict[tuple, tuple[str, float]] = {}
-        self._lock = threading.Lock()
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()  # guards the two dicts, never held across a fetch
         self.fetched = 0  # how many tokens this process asked for (tests and metrics)
 
-    def get(self, connection: ConnectionConfig, client: httpx.Client, *, refresh: bool) -> str:
+    def get(self, connection: ConnectionConfig, client: httpx.Client, *, refresh: bool,
+            deadline: float | None = None) -> str:
         key = (connection.name, connection.revision)
-        with self._lock:  # one fetch at a time: concurrent calls wait for it rather than each asking
-            cached = self._tokens.get(key)
+        with self._lock:
+            fetching = self._locks.setdefault(key, threading.Lock())
+        # One fetch at a time per connection: concurrent calls wait for it rather than each asking, and a slow
+        # token endpoint holds up its own connection's calls only.
+        with fetching:
+            with self._lock:
+                cached = self._tokens.get(key)
             if cached and not refresh and time.monotonic() < cached[1]:
                 return cached[0]
-            token, lifetime = self._fetch(connection, client)
+            token, lifetime = _within(deadline or time.monotonic() + connection.timeout_seconds,
+                                      lambda: self._fetch(connection, client))
             margin = min(_TOKEN_MARGIN_SECONDS, lifetime / 10)
-            self._tokens[key] = (token, time.monotonic() + lifetime - margin)
+            with self._lock:
+                for other in [k for k in self._tokens if k[0] == connection.name and k != key]:
+                    del self._tokens[other]  # an older revision of the connection: never used again
+                    self._locks.pop(other, None)
+                self._tokens[key] = (token, time.monotonic() + lifetime - margin)
             return token
+
+    def current(self, connection: ConnectionConfig) -> list[str]:
+        """The access token held for this connection, if any (to scrub it from what a server echoes)."""
+        with self._lock:
+            cached = self._tokens.get((connection.name, connection.revision))
+        return [cached[0]] if cached else []
 
     def clear(self) -> None:
         with self._lock:
@@ -312,7 +399,7 @@ class _TokenCache:
         form = {"grant_type": "client_credentials", **auth.extra_params}
         if auth.scope:
             form["scope"] = auth.scope
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         if auth.client_auth == "body":
             form.update(client_id=auth.client_id, client_secret=auth.client_secret)
         else:  # RFC 6749 2.3.1: form-encode each part, then Basic
@@ -320,15 +407,22 @@ class _TokenCache:
                                                        f"{quote(auth.client_secret, safe='')}")
         safe = safe_url(auth.token_url, [], connection)
         try:
-            response = client.post(auth.token_url, data=form, headers=headers)
+            with client.stream("POST", auth.token_url, data=form, headers=headers) as response:
+                content = b""
+                for chunk in response.iter_raw():
+                    content += chunk
+                    if len(content) > _MAX_TOKEN_RESPONSE_BYTES:
+                        raise TransportError("connection", f"The connection '{connection.name}' got an OAuth "
+                                                           f"token response from {safe} that is too large")
         except httpx.HTTPError as exc:
             raise TransportError("connection", scrub(
                 f"The connection '{connection.name}' could not get an OAuth token from {safe}: "
                 f"{_describe(exc)}", connection), url=safe) from None
         self.fetched += 1
         try:
-            document = response.json()
-        except ValueError:
+            document = json.loads(content) if response.headers.get("content-encoding", "identity") in (
+                "", "identity") else None
+        except (ValueError, RecursionError):
             document = None
         token = document.get("access_token") if isinstance(document, dict) else None
         if response.status_code != 200 or not isinstance(token, str) or not token:
