@@ -42,6 +42,7 @@ MAX_PARAMETERS = 100  # per location
 MAX_KEY, MAX_VALUE = 512, 8192
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")  # RFC 9110 token: a header field name
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HEADER_VALUE = re.compile(r"^[\x20-\x7e]+\Z")
 
 
 def validate_url(value: str, what: str = "URL", *, credentials: bool = False) -> None:
@@ -177,6 +178,10 @@ class Connection(models.Model):
                 problem("api_key_name", "Not a valid header name")
             if not held.get("api_key_value"):
                 problem("api_key_value", "API key authentication needs the key")
+            elif self.api_key_location == "header" and not _HEADER_VALUE.match(held["api_key_value"]):
+                problem("api_key_value", "A key sent in a header must be printable ASCII without line breaks")
+        if self.auth_type == BASIC and held.get("password") and _CONTROL.search(held["password"]):
+            problem("password", "A password cannot contain control characters")
         elif self.auth_type == OAUTH_CLIENT_CREDENTIALS:
             if not self.oauth_token_url:
                 problem("oauth_token_url", "OAuth client credentials need the token endpoint's URL")
@@ -184,6 +189,11 @@ class Connection(models.Model):
                 problem("oauth_client_id", "OAuth client credentials need a client id")
             if not held.get("oauth_client_secret"):
                 problem("oauth_client_secret", "OAuth client credentials need a client secret")
+        holds_credentials = self.auth_type != NONE or any(
+            isinstance(item, dict) and item.get("secret") is True for location in LOCATIONS
+            for item in (getattr(self, location) or []))
+        if holds_credentials and not self.base_url:
+            problem("base_url", "A connection with credentials needs a base URL: the one origin they are sent to")
         if not isinstance(self.oauth_extra_params, dict) or not all(
                 isinstance(k, str) and k and isinstance(v, str) for k, v in self.oauth_extra_params.items()):
             problem("oauth_extra_params", "Extra OAuth parameters are an object of names to string values")

@@ -68,7 +68,7 @@ def test_basic_connection_resolves_with_its_secrets_decrypted_and_parameters_in_
 def test_secrets_are_stored_only_encrypted():
     cert, key = certificate_and_key()
     stored = connections.create_connection(
-        "vault", auth_type="BASIC", username="bob", password=PASSWORD, proxy_url=PROXY, client_cert=cert,
+        "vault", base_url="https://api.example.org", auth_type="BASIC", username="bob", password=PASSWORD, proxy_url=PROXY, client_cert=cert,
         client_key=key, headers=[{"key": "X-Token", "value": HEADER_SECRET, "secret": True}])
     row = raw_row(stored.pk)
     assert "bob" in row and cert.splitlines()[1] in row  # the plain columns are there to read
@@ -78,9 +78,9 @@ def test_secrets_are_stored_only_encrypted():
 
 
 def test_api_key_and_oauth_authentication_resolve():
-    connections.create_connection("keyed", auth_type="API_KEY", api_key_name="x-api-key", api_key_value=API_KEY,
+    connections.create_connection("keyed", base_url="https://api.example.org", auth_type="API_KEY", api_key_name="x-api-key", api_key_value=API_KEY,
                                   api_key_location="query")
-    connections.create_connection("oauth", auth_type="OAUTH_CLIENT_CREDENTIALS",
+    connections.create_connection("oauth", base_url="https://api.example.org", auth_type="OAUTH_CLIENT_CREDENTIALS",
                                   oauth_token_url="https://auth.example/token", oauth_client_id="client-1",
                                   oauth_client_secret=CLIENT_SECRET, oauth_scope="read write",
                                   oauth_client_auth="body", oauth_extra_params={"audience": "billing"})
@@ -88,7 +88,7 @@ def test_api_key_and_oauth_authentication_resolve():
     assert resolve("oauth").auth == OAuthClientCredentials("https://auth.example/token", "client-1", CLIENT_SECRET,
                                                            scope="read write", client_auth="body",
                                                            extra_params={"audience": "billing"})
-    assert resolve("keyed").auth != resolve("oauth").auth and resolve("keyed").base_url is None
+    assert resolve("keyed").auth != resolve("oauth").auth and resolve("keyed").base_url == "https://api.example.org"
 
 
 def test_resolve_by_arn_with_or_without_uuid_from_any_region_and_account():
@@ -113,7 +113,7 @@ def test_unknown_references_are_not_found(reference):
 
 def test_a_rotated_key_still_decrypts_and_the_next_save_encrypts_with_the_new_key(settings):
     old = settings.FLOWDECK_SECRETS_KEYS
-    stored = connections.create_connection("rotating", auth_type="BASIC", username="bob", password=PASSWORD)
+    stored = connections.create_connection("rotating", base_url="https://api.example.org", auth_type="BASIC", username="bob", password=PASSWORD)
     with override_settings(FLOWDECK_SECRETS_KEYS=["a-brand-new-key-for-rotation", *old]):
         assert resolve("rotating").auth.password == PASSWORD
         connections.update_connection(Connection.objects.get(pk=stored.pk), {"description": "rotated"})
@@ -126,7 +126,7 @@ def test_a_rotated_key_still_decrypts_and_the_next_save_encrypts_with_the_new_ke
 
 
 def test_each_save_changes_the_revision_and_nothing_changed_saves_nothing():
-    stored = connections.create_connection("rev", auth_type="BASIC", username="bob", password=PASSWORD)
+    stored = connections.create_connection("rev", base_url="https://api.example.org", auth_type="BASIC", username="bob", password=PASSWORD)
     first = stored.revision
     assert connections.update_connection(stored, {"password": PASSWORD, "username": "bob"}) == []
     assert Connection.objects.get(pk=stored.pk).revision == first
@@ -135,7 +135,7 @@ def test_each_save_changes_the_revision_and_nothing_changed_saves_nothing():
 
 
 def test_secret_parameters_sent_back_without_a_value_keep_theirs():
-    stored = connections.create_connection("params", headers=[
+    stored = connections.create_connection("params", base_url="https://api.example.org", headers=[
         {"key": "X-Token", "value": HEADER_SECRET, "secret": True}, {"key": "X-Other", "value": "x", "secret": True}])
     changed = connections.update_connection(stored, {"headers": [
         {"key": "X-Token", "value": None, "secret": True}, {"key": "X-Plain", "value": "p"}]})
@@ -145,7 +145,7 @@ def test_secret_parameters_sent_back_without_a_value_keep_theirs():
 
 
 def test_changing_the_kind_of_authentication_drops_the_old_secret():
-    stored = connections.create_connection("switch", auth_type="BASIC", username="bob", password=PASSWORD)
+    stored = connections.create_connection("switch", base_url="https://api.example.org", auth_type="BASIC", username="bob", password=PASSWORD)
     connections.update_connection(stored, {"auth_type": "API_KEY", "api_key_name": "x-key", "api_key_value": API_KEY})
     assert Connection.objects.get(pk=stored.pk).secret_flags() == {
         "password": False, "api_key_value": True, "oauth_client_secret": False, "client_key": False,
@@ -217,3 +217,16 @@ def test_a_taken_name_is_a_conflict():
     connections.create_connection("taken")
     with pytest.raises(connections.ConnectionAlreadyExists):
         connections.create_connection("taken")
+
+
+@pytest.mark.django_db
+def test_header_borne_secrets_must_be_valid_header_values_and_credentials_a_base_url():
+    with pytest.raises(ValidationError) as caught:
+        connections.create_connection("crlf", auth_type="API_KEY", api_key_name="x-api-key",
+                                      api_key_value="abc\r\nX-Injected: 1", base_url="https://api.example.org")
+    assert "api_key_value" in caught.value.message_dict
+    assert "abc" not in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        connections.create_connection("unbound", auth_type="BASIC", username="bob", password="pw-1234")
+    assert caught.value.message_dict["base_url"] == [
+        "A connection with credentials needs a base URL: the one origin they are sent to"]

@@ -96,8 +96,8 @@ def test_a_connection_read_from_the_api_can_be_sent_back_unchanged(manager):
 
 
 def test_omitted_secrets_are_kept_and_empty_ones_cleared(manager):
-    manager.post(URL, {"name": "keyed", "auth_type": "API_KEY", "api_key_name": "x-api-key",
-                       "api_key_value": API_KEY, "proxy_url": PROXY}, format="json")
+    manager.post(URL, {"name": "keyed", "auth_type": "API_KEY", "api_key_name": "x-api-key", "api_key_value": API_KEY,
+                       "proxy_url": PROXY, "base_url": "https://api.example.org"}, format="json")
     assert manager.patch(f"{URL}keyed/", {"api_key_location": "query"}, format="json").status_code == 200
     assert resolve("keyed").auth.value == API_KEY
     assert manager.patch(f"{URL}keyed/", {"proxy_url": ""}, format="json").json()["secrets"]["proxy_url"] is False

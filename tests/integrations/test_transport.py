@@ -3,7 +3,10 @@ expiry, refresh after a 401, a refused client), TLS verification and client cert
 CONNECT, with credentials), time-outs, dropped connections, the size cap, and URLs and messages without secrets."""
 from __future__ import annotations
 
+import gzip
 import json
+import socket
+import threading
 import time
 
 import pytest
@@ -164,3 +167,79 @@ def test_a_connection_with_a_base_url_calls_its_origin_only(demo_http):
         with pytest.raises(TransportError) as caught:
             send(HttpRequest("GET", url), c)
         assert caught.value.kind == "request" and "only calls" in caught.value.message
+
+
+def test_credentials_need_a_base_url_and_odd_endpoints_are_refused(demo_http):
+    bare = connection(auth=BasicAuth(DEMO_USER, DEMO_PASSWORD))
+    with pytest.raises(TransportError) as caught:
+        send(HttpRequest("GET", f"{demo_http.url}/basic/echo"), bare)
+    assert caught.value.kind == "request" and "no base URL" in caught.value.message
+    based = connection(base_url=demo_http.url, auth=BasicAuth(DEMO_USER, DEMO_PASSWORD))
+    for endpoint in ("\t//127.0.0.1:9/x", " /basic/echo", "/basic\\echo", "/basic/\x7fecho"):
+        with pytest.raises(TransportError) as caught:
+            send(HttpRequest("GET", endpoint), based)
+        assert caught.value.kind == "request", repr(endpoint)
+
+
+def test_secrets_in_the_forms_they_travel_in_are_scrubbed(start_demo):
+    server = start_demo(DemoHttpServer())
+    c = oauth(server)
+    send(HttpRequest("GET", "/bearer/echo"), c)
+    token = transport.token_cache().current(c)[0]
+    basic = connection(auth=BasicAuth("svc", "S3cret Passw0rd/+"))
+    text = f"Bearer {token} Basic c3ZjOlMzY3JldCBQYXNzdzByZC8r S3cret%20Passw0rd%2F%2B S3cret+Passw0rd%2F%2B"
+    assert transport.scrub(text, basic).count("***") == 3
+    assert token not in transport.scrub(text, c)
+
+
+def test_a_header_value_http_cannot_carry_is_refused_without_quoting_it(demo_http):
+    c = connection(base_url=demo_http.url, auth=ApiKeyAuth("x-api-key", "key-part-1\nkey-part-2"))
+    with pytest.raises(TransportError) as caught:
+        send(HttpRequest("GET", "/apikey/echo"), c)
+    assert caught.value.kind == "request" and "key-part" not in caught.value.message
+    with pytest.raises(TransportError) as caught:
+        send(HttpRequest("GET", f"{demo_http.url}/echo", headers=[("X-Name", "Zoë")]), None)
+    assert caught.value.kind == "request"
+
+
+def _raw_server(answer) -> tuple[str, threading.Thread]:
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn, listener:
+            conn.recv(65536)
+            answer(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", thread
+
+
+def test_a_server_trickling_its_headers_meets_the_whole_time_out():
+    def trickle(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        for n in range(30):
+            time.sleep(0.2)
+            try:
+                conn.sendall(f"X-Slow-{n}: 1\r\n".encode())
+            except OSError:
+                return
+
+    url, _ = _raw_server(trickle)
+    started = time.monotonic()
+    with pytest.raises(TransportError) as caught:
+        send(HttpRequest("GET", url), connection(timeout_seconds=1))
+    assert caught.value.kind == "timeout" and time.monotonic() - started < 2.5
+
+
+def test_a_compressed_answer_is_refused():
+    def gzipped(conn):
+        body = gzip.compress(b"0" * 10_000_000)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: application/json\r\n"
+                     + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+    url, _ = _raw_server(gzipped)
+    with pytest.raises(TransportError) as caught:
+        send(HttpRequest("GET", url), None)
+    assert caught.value.kind == "socket" and "gzip" in caught.value.message
