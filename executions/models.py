@@ -121,9 +121,14 @@ class ExecutionEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["execution", "event_id"], name="unique_event_id")]
 
     def to_aws(self) -> dict:
+        """The event as AWS's GetExecutionHistory shows it: Flowdeck's additions (a task's `call` record)
+        are left out, as they are no member of AWS's shapes; REST and the pages show them."""
         event = {"timestamp": self.timestamp, "type": self.type, "id": self.event_id,
                  "previousEventId": self.previous_event_id}
-        event.update(self.details)
+        for key, details in self.details.items():
+            if isinstance(details, dict) and "call" in details:
+                details = {name: value for name, value in details.items() if name != "call"}
+            event[key] = details
         return event
 
 

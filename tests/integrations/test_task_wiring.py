@@ -8,7 +8,8 @@ import json
 import pytest
 
 from executions import resources, services
-from executions.integrations.calls import CallRecord
+from executions.integrations.calls import CallFailed, CallRecord
+from tests.executions.aws_helpers import sfn  # noqa: F401 -- fixture
 from tests.executions.runtime import drain, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,3 +51,15 @@ def test_an_unexpected_fault_fails_the_task_without_its_text(monkeypatch, caplog
     assert secret not in caplog.text and "RuntimeError" in caplog.text
     failed = execution.events.get(type="TaskFailed").details["taskFailedEventDetails"]
     assert secret not in json.dumps(failed)
+
+
+def test_the_aws_history_leaves_the_call_record_out(monkeypatch, sfn):
+    record = CallRecord("http", "GET", "http://127.0.0.1:9/x", attempt=1, status=404, duration_ms=5,
+                        error="States.Http.StatusCode.404", request_sha256="0" * 64)
+    monkeypatch.setitem(resources._INTEGRATIONS, "http", lambda command, info: (_ for _ in ()).throw(
+        CallFailed("States.Http.StatusCode.404", "{}", record)))
+    execution = run(HTTP_TASK)
+    assert execution.events.get(type="TaskFailed").details["taskFailedEventDetails"]["call"] == record.to_dict()
+    events = sfn.get_execution_history(executionArn=execution.arn)["events"]  # shaped strictly: no unknown key
+    failed = next(e for e in events if e["type"] == "TaskFailed")["taskFailedEventDetails"]
+    assert failed["error"] == "States.Http.StatusCode.404" and "call" not in failed
