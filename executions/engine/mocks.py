@@ -25,6 +25,7 @@ from typing import Any
 
 from designer.asl import errors
 from designer.asl.errors import StatesError
+from designer.asl.validation.values import json_kind
 from executions.engine import signals as sig
 from executions.engine.runner import Resolver, UnresolvedResource
 
@@ -49,23 +50,9 @@ def _pointer(path: str, key: str) -> str:
     return f"{path}/{key.replace('~', '~0').replace('/', '~1')}"
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
 def _require_object(value: Any, path: str, what: str) -> Mapping:
     if not isinstance(value, Mapping):
-        raise _problem(path, f"{what} must be a JSON object, not {_kind(value)}")
+        raise _problem(path, f"{what} must be a JSON object, not {json_kind(value)}")
     return value
 
 
@@ -147,7 +134,7 @@ def _outcome(entry: Any, path: str) -> Outcome:
                 raise _problem(_pointer(path, "Throw"), f"Throw must have the field '{field}' (a string)")
             if not isinstance(throw[field], str):
                 raise _problem(_pointer(_pointer(path, "Throw"), field),
-                               f"{field} must be a string, not {_kind(throw[field])}")
+                               f"{field} must be a string, not {json_kind(throw[field])}")
         extra = sorted(set(throw) - {"Error", "Cause"})
         if extra:
             raise _problem(_pointer(path, "Throw"), f"unknown field '{extra[0]}' (Throw has only Error and Cause)")
@@ -236,7 +223,7 @@ class MockConfig:
                     if not isinstance(response, str):
                         raise _problem(_pointer(case_path, state), f"the mocked response for state '{state}' must "
                                                                    f"be the name of a mocked response (a string), "
-                                                                   f"not {_kind(response)}")
+                                                                   f"not {json_kind(response)}")
                 cases[case] = dict(states)
             machines[machine] = cases
         responses = {

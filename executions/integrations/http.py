@@ -27,7 +27,7 @@ from designer.asl.errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from designer.errors import FlowdeckError
 from executions.integrations.calls import CallFailed, CallRecord
 from executions.integrations.config import ConnectionConfig
-from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, send
+from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, scrub_value, send
 
 RESOURCE = "arn:aws:states:::http:invoke"
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})
@@ -86,7 +86,7 @@ def invoke(parameters: Any, *, resolve, attempt: int, region: str) -> tuple[Any,
         if ok:
             _fail(record, request, RUNTIME, str(exc))
         result = shape_response(response, body=False)  # the status says more than the body could
-    result = _scrub_value(result, connection)
+    result = scrub_value(result, connection)
     if not ok:
         _fail(record, request, f"States.Http.StatusCode.{response.status}", error_cause(result))
     return result, record
@@ -390,18 +390,6 @@ def _phrase(status: int) -> str:
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
-
-def _scrub_value(value: Any, connection: ConnectionConfig | None) -> Any:
-    """The result with any secret of the connection a server echoed back replaced (it goes to history)."""
-    if connection is None or not connection.secret_values():
-        return value
-    if isinstance(value, str):
-        return scrub(value, connection)
-    if isinstance(value, list):
-        return [_scrub_value(item, connection) for item in value]
-    if isinstance(value, dict):
-        return {scrub(key, connection): _scrub_value(item, connection) for key, item in value.items()}
-    return value
 
 
 def _runtime(cause: str) -> StatesError:

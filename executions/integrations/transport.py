@@ -191,6 +191,20 @@ def scrub(text: str, connection: ConnectionConfig | None) -> str:
     return text
 
 
+def scrub_value(value, connection: ConnectionConfig | None):
+    """A JSON value with every secret of the connection replaced by *** in its strings and keys: a server may
+    echo a credential back, and what a task returns goes to the history."""
+    if connection is None or not connection.secret_values():
+        return value
+    if isinstance(value, str):
+        return scrub(value, connection)
+    if isinstance(value, list):
+        return [scrub_value(item, connection) for item in value]
+    if isinstance(value, dict):
+        return {scrub(key, connection): scrub_value(item, connection) for key, item in value.items()}
+    return value
+
+
 def safe_url(url: str, query: list[tuple[str, str]], connection: ConnectionConfig | None) -> str:
     """The URL as records and messages show it: no user info, secret query values replaced by ***."""
     parts = urlsplit(url)

@@ -75,7 +75,7 @@ from designer.asl.errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from executions.integrations.calls import CallFailed, CallRecord
 from executions.integrations.config import ConnectionConfig
 from executions.integrations.http import FORBIDDEN_HEADERS, FORBIDDEN_PREFIXES
-from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, send
+from executions.integrations.transport import HttpRequest, HttpResponse, TransportError, scrub, scrub_value, send
 from executions.integrations.xmlrpc_values import (  # noqa: F401 -- every error name is importable from here
     FAULT, INVALID_PARAMS, INVALID_RESPONSE, MAX_CAUSE, call_params, method_name, multicall_params, multicall_results,
     parse_response, request_body,
@@ -143,7 +143,7 @@ def invoke(parameters: Any, *, resolve, attempt: int, multicall: bool) -> tuple[
         result = multicall_results(value, methods) if multicall else value
     except StatesError as exc:
         _fail(record, content, exc.error, scrub(exc.cause, connection))
-    return _scrubbed(result, connection), record
+    return scrub_value(result, connection), record
 
 
 def _fail(record: CallRecord, content: bytes, error: str, cause: str) -> NoReturn:
@@ -237,15 +237,3 @@ def _display_url(url: str, connection: ConnectionConfig | None) -> str:
     parts = urlsplit(url)
     return scrub(urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])), connection)
 
-
-def _scrubbed(value: Any, connection: ConnectionConfig | None) -> Any:
-    """The result with any secret of the connection the server echoed replaced by ***, as the HTTP task does."""
-    if connection is None:
-        return value
-    if isinstance(value, str):
-        return scrub(value, connection)
-    if isinstance(value, list):
-        return [_scrubbed(item, connection) for item in value]
-    if isinstance(value, dict):
-        return {scrub(key, connection): _scrubbed(item, connection) for key, item in value.items()}
-    return value

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from designer.asl.errors import RUNTIME, StatesError
+from designer.asl.validation.values import json_kind
 
 FAULT = "XmlRpc.Fault"  # + "." + faultCode
 INVALID_RESPONSE = "XmlRpc.InvalidResponse"
@@ -48,7 +49,7 @@ def call_params(params: Any, where: str = "Params") -> tuple:
     if isinstance(params, dict):
         return (to_xmlrpc(params, where),)
     raise StatesError(INVALID_PARAMS, f"{where} must be an array (positional parameters) or an object "
-                                      f"(one struct parameter), not {_json_type(params)}")
+                                      f"(one struct parameter), not {json_kind(params)}")
 
 
 def to_xmlrpc(value: Any, where: str) -> Any:
@@ -75,19 +76,19 @@ def to_xmlrpc(value: Any, where: str) -> Any:
                 raise StatesError(INVALID_PARAMS, f"{where}: unknown typed value '{key}' (did you mean "
                                                   f"'{_spelled(key)}'?)")
         return {_text(key, f"{where} key"): to_xmlrpc(item, f"{where}.{key}") for key, item in value.items()}
-    raise StatesError(INVALID_PARAMS, f"{where}: {_json_type(value)} has no XML-RPC type")
+    raise StatesError(INVALID_PARAMS, f"{where}: {json_kind(value)} has no XML-RPC type")
 
 
 def _typed(key: str, value: Any, where: str) -> Any:
     if key == "$double":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise StatesError(INVALID_PARAMS, f"{where} must be a number, not {_json_type(value)}")
+            raise StatesError(INVALID_PARAMS, f"{where} must be a number, not {json_kind(value)}")
         try:
             return _double(float(value), where)
         except OverflowError:
             raise StatesError(INVALID_PARAMS, f"{where}: {value} is too large for a double") from None
     if not isinstance(value, str):
-        raise StatesError(INVALID_PARAMS, f"{where} must be a string, not {_json_type(value)}")
+        raise StatesError(INVALID_PARAMS, f"{where} must be a string, not {json_kind(value)}")
     if key == "$base64":
         try:
             return base64.b64decode("".join(value.split()), validate=True)
@@ -219,7 +220,7 @@ def _iso8601(text: str) -> str:
 def multicall_results(value: Any, methods: list[str]) -> list:
     """The results of system.multicall, in order; the first fault fails the task as that fault."""
     if not isinstance(value, list) or len(value) != len(methods):
-        raise StatesError(INVALID_RESPONSE, f"system.multicall answered {_json_type(value)} instead of an array "
+        raise StatesError(INVALID_RESPONSE, f"system.multicall answered {json_kind(value)} instead of an array "
                                             f"of {len(methods)} results")
     results = []
     for index, (entry, method) in enumerate(zip(value, methods, strict=True)):
@@ -230,19 +231,3 @@ def multicall_results(value: Any, methods: list[str]) -> list:
                                                 "a one-value array nor a fault")
         results.append(entry[0])
     return results
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

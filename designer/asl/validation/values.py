@@ -15,6 +15,23 @@ from designer.asl.validation.diagnostics import Report, show
 MAX_SECONDS = 99_999_999
 
 
+def json_kind(value) -> str:
+    """A value's JSON type for messages: "a string", "an array", "null", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
 def type_name(value) -> str:
     """The JSON type of a value, in AWS's upper-case spelling: STRING, INTEGER, NUMBER, BOOLEAN, ..."""
     if isinstance(value, bool):
