@@ -128,3 +128,29 @@ class Tag(models.Model):
     class Meta:
         ordering = ["key"]
         constraints = [models.UniqueConstraint(fields=["resource_arn", "key"], name="unique_tag_key")]
+
+
+class StateMachineLayout(models.Model):
+    """Where the designer draws each state, beside the definition and never inside it: `positions` is
+    {state path: {"x": number, "y": number}}. Kept per machine, not per revision: state names outlive
+    revisions, so a layout keeps fitting as the definition changes; positions of states that are gone are
+    ignored by the designer, and new states without one are placed by the automatic layout."""
+
+    state_machine = models.OneToOneField(StateMachine, on_delete=models.CASCADE, related_name="layout")
+    positions = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class StateMachineDraft(models.Model):
+    """A definition someone is working on and has not saved as a revision: any text, valid or not (even not
+    JSON). One per machine and user; `base_revision` is the revision the draft started from, so the designer
+    can tell when the machine moved on meanwhile. Drafts never run and are never published."""
+
+    state_machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    definition = models.TextField(blank=True)
+    base_revision = models.ForeignKey(StateMachineRevision, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["state_machine", "user"], name="unique_draft_per_user")]

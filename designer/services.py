@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from designer import errors
 from designer.configuration import (check_encryption_configuration, check_logging_configuration,
@@ -194,6 +196,47 @@ def find_state_machine(arn: str) -> Target:
     if alias is None:
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
     return Target(machine, alias=alias)
+
+
+def with_last_execution(machines: QuerySet) -> list[StateMachine]:
+    """The machines, each with `last_execution`: its latest execution (Distributed Map children aside, as the
+    machine's own execution list leaves them out) or None. Two queries, whatever the number of machines."""
+    # executions depends on designer, not the other way round: reach the model through the app registry.
+    execution_model = apps.get_model("executions", "Execution")
+    latest = (execution_model.objects.filter(state_machine=OuterRef("pk"), map_run=None)
+              .order_by("-start_date", "-id").values("pk")[:1])
+    machines = list(machines.annotate(last_execution_pk=Subquery(latest)))
+    executions = execution_model.objects.only("id", "status", "start_date").in_bulk(
+        [machine.last_execution_pk for machine in machines if machine.last_execution_pk is not None])
+    for machine in machines:
+        machine.last_execution = executions.get(machine.last_execution_pk)
+    return machines
+
+
+def find_revision(machine: StateMachine, revision_id: str) -> StateMachineRevision:
+    """One revision of `machine` by its revision id, with the versions published from it; ResourceNotFound."""
+    try:
+        key = uuid.UUID(revision_id)
+    except ValueError:
+        key = None
+    revision = (None if key is None else
+                machine.revisions.prefetch_related("versions").filter(revision_id=key).first())
+    if revision is None:
+        raise errors.ResourceNotFound(f"Revision not found: '{revision_id}' is no revision of '{machine.name}'")
+    return revision
+
+
+def publish_current_revision(machine: StateMachine, *, description: str | None = None,
+                             revision_id: str | None = None) -> tuple[StateMachineVersion, bool]:
+    """Publish the current revision for the designer: (the version, whether it is new). The current definition
+    passed the validator when saved; it is checked again, so that one the validator has since come to refuse is
+    not published (InvalidDefinition). Drafts are not revisions: they cannot be published."""
+    compiled = check_definition(machine.definition)
+    if machine.type == StateMachine.EXPRESS:
+        check_express(compiled)
+    latest = machine.versions.order_by("-number").values_list("pk", flat=True).first()
+    version = publish_state_machine_version(machine, description=description, revision_id=revision_id)
+    return version, version.pk != latest
 
 
 def list_state_machines():

@@ -12,17 +12,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from designer import errors, services
+from designer import drafts, errors, layouts, services
 from designer.accounts import audit, permissions
-from designer.asl.validate import validate
 from designer.models import StateMachine
 from designer.serializers import (
+    DraftSerializer,
+    DraftWriteSerializer,
+    LayoutSerializer,
+    RevisionDetailSerializer,
     RevisionSerializer,
     StateMachineCreateSerializer,
+    StateMachineListSerializer,
     StateMachineSerializer,
     StateMachineUpdateSerializer,
+    TemplateSerializer,
     ValidateDefinitionSerializer,
+    VersionPublishSerializer,
+    VersionSerializer,
 )
+from designer.templates_library import templates
 
 DEMO_DEFINITION = Path(__file__).resolve().parent / "demo" / "order.asl.json"
 
@@ -46,10 +54,9 @@ class ValidateView(APIView):
     def post(self, request: Request) -> Response:
         serializer = ValidateDefinitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        diagnostics = validate(serializer.validated_data["definition"], severity="WARNING")
         # ValidateStateMachineDefinition: only errors fail a definition; OK may come with warnings.
-        result = "FAIL" if any(d.severity == "ERROR" for d in diagnostics) else "OK"
-        return Response({"result": result, "diagnostics": [d.to_dict() for d in diagnostics]})
+        result, diagnostics = drafts.diagnostics(serializer.validated_data["definition"])
+        return Response({"result": result, "diagnostics": diagnostics})
 
 
 def get_state_machine(name: str, user, permission: str = permissions.VIEW) -> StateMachine:
@@ -63,13 +70,13 @@ def get_state_machine(name: str, user, permission: str = permissions.VIEW) -> St
 
 
 class StateMachineListView(APIView):
-    """GET: the state machines you may view. POST {name, definition, role_arn?, type?}: create one (you need the
-    account-wide create_statemachine permission, and become its admin)."""
+    """GET: the state machines you may view, each with its latest execution. POST {name, definition, role_arn?,
+    type?}: create one (you need the account-wide create_statemachine permission, and become its admin)."""
 
-    @extend_schema(responses=StateMachineSerializer(many=True))
+    @extend_schema(responses=StateMachineListSerializer(many=True))
     def get(self, request: Request) -> Response:
-        machines = permissions.with_permission(request.user).select_related("revision")
-        return Response(StateMachineSerializer(machines, many=True).data)
+        machines = services.with_last_execution(permissions.with_permission(request.user).select_related("revision"))
+        return Response(StateMachineListSerializer(machines, many=True).data)
 
     @extend_schema(request=StateMachineCreateSerializer, responses={201: StateMachineSerializer})
     def post(self, request: Request) -> Response:
@@ -118,6 +125,91 @@ class RevisionListView(APIView):
     def get(self, request: Request, name: str) -> Response:
         machine = get_state_machine(name, request.user)
         return Response(RevisionSerializer(machine.revisions.all(), many=True).data)
+
+
+class RevisionDetailView(APIView):
+    """GET: one revision with its definition (to diff two side by side) and the versions published from it."""
+
+    @extend_schema(responses=RevisionDetailSerializer)
+    def get(self, request: Request, name: str, revision_id: str) -> Response:
+        machine = get_state_machine(name, request.user)
+        return Response(RevisionDetailSerializer(services.find_revision(machine, revision_id)).data)
+
+
+class VersionListView(APIView):
+    """GET: the published versions, newest first. POST {description?, revision_id?}: publish the current
+    revision as the next version (edit permission); 201 with the new version, or 200 with the latest one when
+    it holds the current revision already (publishing is idempotent, as in AWS). A draft is never published:
+    save it first (PATCH the machine), which validates it."""
+
+    @extend_schema(responses=VersionSerializer(many=True))
+    def get(self, request: Request, name: str) -> Response:
+        machine = get_state_machine(name, request.user)
+        versions = machine.versions.select_related("revision").defer("revision__definition")
+        return Response(VersionSerializer(versions, many=True).data)
+
+    @extend_schema(request=VersionPublishSerializer, responses={200: VersionSerializer, 201: VersionSerializer})
+    def post(self, request: Request, name: str) -> Response:
+        machine = get_state_machine(name, request.user, permissions.EDIT)
+        data = _valid(VersionPublishSerializer, request.data)
+        revision_id = data.get("revision_id")
+        version, created = services.publish_current_revision(
+            machine, description=data.get("description"), revision_id=None if revision_id is None else str(revision_id))
+        if created:
+            audit.record(audit.Actor.of(request, audit.API), "version.publish", target=version.arn,
+                         revision_id=str(version.revision.revision_id))
+        return Response(VersionSerializer(version).data, status=201 if created else 200)
+
+
+class LayoutView(APIView):
+    """GET: where the designer draws each state, {"positions": {state path: {x, y}}, "updated_at"} (empty and
+    null before anyone saved one). PUT {"positions"}: replace it (edit permission). Kept per machine, beside the
+    definition and never in it."""
+
+    @extend_schema(responses=LayoutSerializer)
+    def get(self, request: Request, name: str) -> Response:
+        layout = layouts.layout_of(get_state_machine(name, request.user))
+        return Response(LayoutSerializer(layout or {"positions": {}, "updated_at": None}).data)
+
+    @extend_schema(request=LayoutSerializer, responses=LayoutSerializer)
+    def put(self, request: Request, name: str) -> Response:
+        machine = get_state_machine(name, request.user, permissions.EDIT)
+        data = _valid(LayoutSerializer, request.data)
+        return Response(LayoutSerializer(layouts.save_layout(machine, data["positions"])).data)
+
+
+class DraftView(APIView):
+    """Your draft of a machine: definition text that need not be valid, with the validator's diagnostics.
+    GET: {"draft": {...} or null} (view permission). PUT {definition, base_revision_id?}: keep it (edit
+    permission). DELETE: discard it (edit permission; 204 whether or not there was one)."""
+
+    @extend_schema(responses=OpenApiResponse(DraftSerializer(allow_null=True), description='{"draft": ... | null}'))
+    def get(self, request: Request, name: str) -> Response:
+        draft = drafts.draft_of(get_state_machine(name, request.user), request.user)
+        return Response({"draft": None if draft is None else DraftSerializer(draft).data})
+
+    @extend_schema(request=DraftWriteSerializer,
+                   responses=OpenApiResponse(DraftSerializer, description='{"draft": ...}'))
+    def put(self, request: Request, name: str) -> Response:
+        machine = get_state_machine(name, request.user, permissions.EDIT)
+        data = _valid(DraftWriteSerializer, request.data)
+        base = data.get("base_revision_id")
+        draft = drafts.save_draft(machine, request.user, data["definition"],
+                                  base_revision_id=None if base is None else str(base))
+        return Response({"draft": DraftSerializer(draft).data})
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, name: str) -> Response:
+        drafts.discard_draft(get_state_machine(name, request.user, permissions.EDIT), request.user)
+        return Response(status=204)
+
+
+class TemplateListView(APIView):
+    """GET: starting definitions for a new machine; create one from a template with the ordinary POST."""
+
+    @extend_schema(responses=TemplateSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(TemplateSerializer(templates(), many=True).data)
 
 
 class StateMachineExportView(APIView):
