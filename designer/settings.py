@@ -251,6 +251,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The designer's front end (frontend/, built by `.ci/setup.sh` with Vite into frontend/dist/) is served as static
+# files under designer-app/; frontend/vite.config.ts's `base` says the same URL. The template tag reads the entry's
+# hashed file names from Vite's manifest (designer/templatetags/vite.py).
+DESIGNER_APP_DIR = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [("designer-app", DESIGNER_APP_DIR)]
+# Vite puts a content hash in every asset's name: browsers may keep them for good.
+WHITENOISE_IMMUTABLE_FILE_TEST = rf"^/{STATIC_URL}designer-app/assets/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {

@@ -6,6 +6,7 @@ from executions import inbox, pages
 urlpatterns = [
     path("machines/", pages.machines, name="machines"),
     path("machines/<str:name>/", pages.machine, name="machine"),
+    path("machines/<str:name>/design/", pages.design, name="machine-design"),
     path("machines/<str:name>/start", pages.start, name="machine-start"),
     path("machines/<str:name>/export.json", pages.export, {"format": "json"}, name="machine-export-json"),
     path("machines/<str:name>/export.yaml", pages.export, {"format": "yaml"}, name="machine-export-yaml"),

@@ -123,6 +123,16 @@ def _machine_page(request, machine: StateMachine, *, start_form: StartForm | Non
 
 
 @login_required
+@require_GET
+def design(request, name: str):
+    """The designer (frontend/, a React app): the page only hands it the machine; it reads the definition from the
+    REST API, which also decides what saving is allowed (`can_edit` only shapes the UI)."""
+    machine = visible_machine(request.user, name)
+    return render(request, "executions/design.html", {
+        "machine": machine, "can_edit": permissions.has_permission(request.user, permissions.EDIT, machine)})
+
+
+@login_required
 @require_POST
 def start(request, name: str):
     machine = visible_machine(request.user, name)
