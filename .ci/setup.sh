@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared install step for .ci/start and .ci/test: a Python >= 3.12 virtualenv in .venv with
-# Flowdeck and its dev dependencies installed. Quick when nothing changed: the install is skipped
-# while pyproject.toml and the interpreter match the stamp written after the last good install.
+# Flowdeck and its dev dependencies installed, then the designer's front end (frontend/) installed with npm and
+# built into frontend/dist/. Quick when nothing changed: each step is skipped while its inputs match the stamp
+# written after its last good run (pyproject.toml and the interpreter; package-lock.json; the files under frontend/).
 #
 #   bash .ci/setup.sh [--browser]   --browser: also make sure Debian's Chromium is at /usr/bin/chromium (the browser
 #                                   tests drive it through Playwright; a browser Playwright downloads is never used)
@@ -71,13 +72,50 @@ else
 fi
 
 want="$(sha256sum pyproject.toml | cut -d' ' -f1) $("$VENV/bin/python" --version 2>&1)"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-    exit 0
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
+    say "installing Flowdeck and its dependencies into $VENV (about 30 s on a fresh machine)"
+    export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+    "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+    "$VENV/bin/python" -m pip check >&2
+    echo "$want" > "$STAMP"
+    say "Python install done"
 fi
 
-say "installing Flowdeck and its dependencies into $VENV (about 30 s on a fresh machine)"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-"$VENV/bin/python" -m pip install --quiet -e ".[dev]"
-"$VENV/bin/python" -m pip check >&2
-echo "$want" > "$STAMP"
-say "done"
+# The designer's front end (frontend/): `npm ci` when package-lock.json (or Node) changed since the last install,
+# `npm run build` (type check, then Vite into frontend/dist/, which Django serves) when any file under frontend/
+# changed since the last build. Each step keeps a stamp; with nothing changed this costs a hash of a few files.
+FRONTEND=frontend
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    say "ERROR: the designer (frontend/) needs Node.js >= 20.19 and npm to build, and 'npm' or 'node' is not on PATH."
+    say "Install Node.js 20 LTS or newer (with npm), then run this again."
+    exit 1
+fi
+INSTALL_STAMP=$FRONTEND/node_modules/.flowdeck-install-stamp
+BUILD_STAMP=$FRONTEND/dist/.flowdeck-build-stamp
+BUILD_LOG=$FRONTEND/dist/.flowdeck-build.log
+
+want="$(sha256sum $FRONTEND/package-lock.json | cut -d' ' -f1) node $(node --version)"
+if [ ! -f "$INSTALL_STAMP" ] || [ "$(cat "$INSTALL_STAMP")" != "$want" ]; then
+    say "installing the designer's packages (npm ci in $FRONTEND/)"
+    (cd $FRONTEND && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$INSTALL_STAMP"
+fi
+
+# Every file under frontend/ but the installed packages and the build output: sources, configs, the lock file.
+sources_hash() {
+    find $FRONTEND \( -path $FRONTEND/node_modules -o -path $FRONTEND/dist \) -prune -o -type f -print0 \
+        | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+want="$(sources_hash) node $(node --version)"
+if [ ! -f "$BUILD_STAMP" ] || [ "$(cat "$BUILD_STAMP")" != "$want" ] || [ ! -f $FRONTEND/dist/.vite/manifest.json ]; then
+    say "building the designer ($FRONTEND/ -> $FRONTEND/dist/)"
+    log=$(mktemp)
+    if ! (cd $FRONTEND && npm run --silent build) >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        say "ERROR: the designer's build failed (npm run build in $FRONTEND/; output above)"
+        exit 1
+    fi
+    mv "$log" "$BUILD_LOG"
+    echo "$want" > "$BUILD_STAMP"
+fi
