@@ -2,6 +2,7 @@
 // <div id="designer" data-machine-name=... data-api-url=... data-can-edit=...>.
 import "@xyflow/react/dist/style.css";
 import "./app/designer.css";
+import "./app/code/code.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Designer } from "./app/Designer";

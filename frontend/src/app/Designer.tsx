@@ -7,29 +7,31 @@ import {
   useNodesState,
 } from "@xyflow/react";
 import { useEffect, useState } from "react";
-import { definitionToGraph, type DesignEdge, type DesignNode } from "./definitionGraph";
+import { toPlain } from "../asl";
+import { api } from "./code/api";
+import { CodeView } from "./code/CodeView";
+import { DefinitionStore, useDefinition } from "./code/definitionStore";
+import { ProblemsPanel } from "./code/ProblemsPanel";
+import { SplitPane } from "./code/SplitPane";
+import { useServerValidation } from "./code/useServerValidation";
+import { definitionToGraph, type AslDefinition, type DesignEdge, type DesignNode } from "./definitionGraph";
 import { layoutGraph, loadLayoutEngine } from "./layout";
-import { fetchDefinition, type MachineRef } from "./machine";
+import type { MachineRef } from "./machine";
 import { nodeTypes } from "./nodeTypes";
 
-type Status = { phase: "loading" } | { phase: "ready"; problems: string[] } | { phase: "failed"; message: string };
+type Status = { phase: "loading" } | { phase: "ready"; store: DefinitionStore } | { phase: "failed"; message: string };
 
-/** The canvas: the machine's states laid out top-down; nodes can be moved, nothing is saved yet. */
+/** The designer: the graph and the code view side by side, both showing the definition being edited. */
 export function Designer({ machine }: { machine: MachineRef }) {
-  const [nodes, setNodes, onNodesChange] = useNodesState<DesignNode>([]);
-  const [edges, setEdges] = useEdgesState<DesignEdge>([]);
   const [status, setStatus] = useState<Status>({ phase: "loading" });
 
   useEffect(() => {
     let current = true;
     void loadLayoutEngine(); // in parallel with the request
-    fetchDefinition(machine)
-      .then((definition) => layoutGraph(definitionToGraph(definition)))
-      .then((graph) => {
-        if (!current) return;
-        setNodes(graph.nodes);
-        setEdges(graph.edges);
-        setStatus({ phase: "ready", problems: graph.problems });
+    api
+      .machine(machine)
+      .then((state) => {
+        if (current) setStatus({ phase: "ready", store: new DefinitionStore(state.definition, state.revision_id) });
       })
       .catch((error: unknown) => {
         if (current) setStatus({ phase: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -37,23 +39,78 @@ export function Designer({ machine }: { machine: MachineRef }) {
     return () => {
       current = false;
     };
-  }, [machine, setNodes, setEdges]);
+  }, [machine]);
 
+  if (status.phase !== "ready") {
+    return (
+      <div className="designer">
+        <div className="designer__bar">
+          {status.phase === "loading" && <span role="status">Loading {machine.name}…</span>}
+          {status.phase === "failed" && <span role="alert" className="designer__error">{status.message}</span>}
+        </div>
+      </div>
+    );
+  }
+  return <Workspace machine={machine} store={status.store} />;
+}
+
+function Workspace({ machine, store }: { machine: MachineRef; store: DefinitionStore }) {
+  const snapshot = useDefinition(store);
+  useServerValidation(store);
   return (
     <div className="designer">
       <div className="designer__bar">
-        {status.phase === "loading" && <span role="status">Loading {machine.name}…</span>}
-        {status.phase === "failed" && <span role="alert" className="designer__error">{status.message}</span>}
-        {status.phase === "ready" && (
-          <span role="status">{nodes.filter((node) => node.type === "state").length} states</span>
-        )}
-        {status.phase === "ready" && status.problems.length > 0 && (
-          <span role="alert" className="designer__error">{status.problems.join("; ")}</span>
-        )}
         {!machine.canEdit && <span className="designer__badge">View only</span>}
       </div>
+      <SplitPane
+        left={<Canvas machine={machine} definition={snapshot.document} />}
+        right={
+          <div className="code-pane">
+            <CodeView store={store} readOnly={!machine.canEdit} />
+            <ProblemsPanel snapshot={snapshot} />
+          </div>
+        }
+      />
+    </div>
+  );
+}
+
+/** The graph of the last definition that parsed, laid out again whenever it changes. */
+function Canvas({ machine, definition }: { machine: MachineRef; definition: ReturnType<typeof useDefinition>["document"] }) {
+  const [nodes, setNodes, onNodesChange] = useNodesState<DesignNode>([]);
+  const [edges, setEdges] = useEdgesState<DesignEdge>([]);
+  const [problems, setProblems] = useState<string[] | null>(null);
+
+  useEffect(() => {
+    if (definition === null) return;
+    let current = true;
+    layoutGraph(definitionToGraph(toPlain(definition) as AslDefinition))
+      .then((graph) => {
+        if (!current) return;
+        setNodes(graph.nodes);
+        setEdges(graph.edges);
+        setProblems(graph.problems);
+      })
+      .catch((error: unknown) => {
+        if (current) setProblems([error instanceof Error ? error.message : String(error)]);
+      });
+    return () => {
+      current = false;
+    };
+  }, [definition, setNodes, setEdges]);
+
+  return (
+    <>
+      <div className="designer__bar">
+        {problems !== null && (
+          <span role="status">{nodes.filter((node) => node.type === "state").length} states</span>
+        )}
+        {problems !== null && problems.length > 0 && (
+          <span role="alert" className="designer__error">{problems.join("; ")}</span>
+        )}
+      </div>
       <div className="designer__canvas">
-        {status.phase === "ready" && (
+        {problems !== null && (
           <ReactFlow
             aria-label={`Graph of ${machine.name}`}
             nodes={nodes}
@@ -72,6 +129,6 @@ export function Designer({ machine }: { machine: MachineRef }) {
           </ReactFlow>
         )}
       </div>
-    </div>
+    </>
   );
 }
