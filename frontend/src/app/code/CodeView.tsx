@@ -5,6 +5,9 @@
  * canvas) replaces the editor's text. Problems are lint markers: the parser's JSON error at its position at
  * once, the server validator's diagnostics at their location when they arrive (CodeMirror keeps them in
  * place while you type on).
+ *
+ * The editor lives in a shadow root: CodeMirror injects its styles as a <style> element in a document (which
+ * the site's CSP, style-src 'self', refuses) but as constructed style sheets in a shadow root (which it allows).
  */
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
@@ -16,14 +19,25 @@ import { useEffect, useRef } from "react";
 import { editorProblems, syntaxProblem, type EditorProblem } from "./diagnostics";
 import { useDefinition, type DefinitionStore } from "./definitionStore";
 
+const theme = EditorView.theme({
+  "&": { height: "100%", fontSize: "12.5px" },
+  ".cm-scroller": { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace' },
+});
+
 export function CodeView({ store, readOnly }: { store: DefinitionStore; readOnly: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const snapshot = useDefinition(store);
 
   useEffect(() => {
+    const shadow = host.current!.shadowRoot ?? host.current!.attachShadow({ mode: "open" });
+    const frame = document.createElement("div");
+    frame.style.position = "absolute"; // CSSOM, not a style attribute: the CSP allows it
+    frame.style.inset = "0";
+    shadow.replaceChildren(frame);
     const editor = new EditorView({
-      parent: host.current!,
+      root: shadow,
+      parent: frame,
       state: EditorState.create({
         doc: store.get().text,
         extensions: [
@@ -36,6 +50,7 @@ export function CodeView({ store, readOnly }: { store: DefinitionStore; readOnly
           bracketMatching(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           json(),
+          theme,
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorState.readOnly.of(readOnly),
           EditorView.contentAttributes.of({ "aria-label": "Definition (ASL JSON)" }),
