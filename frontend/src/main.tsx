@@ -3,6 +3,7 @@
 import "@xyflow/react/dist/style.css";
 import "./app/designer.css";
 import "./app/code/code.css";
+import "./app/toolbar/toolbar.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Designer } from "./app/Designer";

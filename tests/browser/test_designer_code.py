@@ -82,3 +82,82 @@ def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page)
     expect(problems.locator('[data-state="/States/A"]')).to_contain_text("MISSING_TRANSITION_TARGET")
     screenshot(page, "designer-code-diagnostics")
     assert page.problems == []  # no script error, no CSP violation
+
+
+def test_save_draft_publish_export_and_compare(editor_page):
+    from designer.models import StateMachine, StateMachineDraft
+
+    page = editor_page
+    toolbar = page.get_by_role("toolbar", name="Definition")
+    canvas = page.get_by_role("application", name="Graph of CodeDemo")
+    expect(canvas.get_by_role("group", name="A", exact=True)).to_be_visible()
+    expect(toolbar.get_by_role("button", name="Save")).to_be_disabled()  # nothing changed yet
+
+    # An invalid definition (a Next to no state) is kept as a draft, and the page says so.
+    broken = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}
+    replace_text(page, json.dumps(broken, indent=2))
+    expect(toolbar.get_by_text("Unsaved changes")).to_be_visible()
+    expect(toolbar.get_by_role("button", name="Publish version")).to_be_disabled()
+    toolbar.get_by_role("button", name="Save").click()
+    expect(toolbar.get_by_role("status")).to_contain_text("Saved as a draft")
+    machine = StateMachine.objects.get(name="CodeDemo")
+    assert machine.revisions.count() == 1
+    draft = StateMachineDraft.objects.get(state_machine=machine)
+    assert json.loads(draft.definition) == broken
+    screenshot(page, "designer-code-draft")
+
+    # A valid change is saved as a revision, the draft goes, and a reload shows it.
+    replace_text(page, json.dumps(TWO_STATES, indent=2))
+    expect(canvas.get_by_role("group", name="Second", exact=True)).to_be_visible()
+    toolbar.get_by_role("button", name="Save").click()
+    expect(toolbar.get_by_role("status")).to_contain_text("Saved: revision")
+    machine.refresh_from_db()
+    assert machine.revisions.count() == 2
+    assert json.loads(machine.definition) == TWO_STATES
+    expect(toolbar.get_by_text("Unsaved changes")).to_have_count(0)
+    assert not StateMachineDraft.objects.filter(state_machine=machine).exists()
+    page.reload()
+    expect(page.get_by_role("application", name="Graph of CodeDemo").get_by_role("group", name="Second", exact=True)).to_be_visible()
+    expect(page.get_by_role("textbox", name="Definition (ASL JSON)")).to_contain_text('"Second"')
+
+    # Publish the saved revision.
+    toolbar.get_by_role("button", name="Publish version").click()
+    expect(toolbar.get_by_role("status")).to_have_text("Published version 1")
+    assert machine.versions.count() == 1
+
+    # Export JSON: the file is the definition the REST API holds.
+    with page.expect_download() as download:
+        toolbar.get_by_role("link", name="Export JSON").click()
+    exported = json.loads(open(download.value.path()).read())
+    rest = page.request.get("/api/state-machines/CodeDemo/").json()
+    assert exported == json.loads(rest["definition"]) == TWO_STATES
+    with page.expect_download() as download:
+        toolbar.get_by_role("link", name="Export YAML").click()
+    assert "StartAt: A" in open(download.value.path()).read()
+
+    # The graph as SVG and PNG.
+    with page.expect_download() as download:
+        toolbar.get_by_role("button", name="Export graph as SVG").click()
+    assert download.value.suggested_filename == "CodeDemo.svg"
+    assert "<svg" in open(download.value.path()).read()
+    with page.expect_download() as download:
+        toolbar.get_by_role("button", name="Export graph as PNG").click()
+    assert open(download.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+
+    # Compare the two revisions side by side.
+    toolbar.get_by_role("button", name="Compare revisions").click()
+    diff = page.get_by_role("region", name="Compare revisions")
+    expect(diff.get_by_label("Older revision")).to_be_visible()
+    expect(diff.locator(".cm-mergeView")).to_be_visible()
+    expect(diff.locator(".cm-changedLine").first).to_be_visible()
+    screenshot(page, "designer-code-diff")
+
+    # Leaving with unsaved changes asks first.
+    replace_text(page, json.dumps(ONE_STATE, indent=2))
+    expect(toolbar.get_by_text("Unsaved changes")).to_be_visible()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.problems == []

@@ -13,6 +13,7 @@ import { CodeView } from "./code/CodeView";
 import { DefinitionStore, useDefinition } from "./code/definitionStore";
 import { ProblemsPanel } from "./code/ProblemsPanel";
 import { SplitPane } from "./code/SplitPane";
+import { Toolbar } from "./toolbar/Toolbar";
 import { useServerValidation } from "./code/useServerValidation";
 import { definitionToGraph, type AslDefinition, type DesignEdge, type DesignNode } from "./definitionGraph";
 import { layoutGraph, loadLayoutEngine } from "./layout";
@@ -62,6 +63,7 @@ function Workspace({ machine, store }: { machine: MachineRef; store: DefinitionS
       <div className="designer__bar">
         {!machine.canEdit && <span className="designer__badge">View only</span>}
       </div>
+      <Toolbar machine={machine} store={store} />
       <SplitPane
         left={<Canvas machine={machine} definition={snapshot.document} />}
         right={
