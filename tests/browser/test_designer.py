@@ -21,7 +21,8 @@ def test_the_demo_workflow_opens_in_the_designer(new_page, django_user_model):
     machine = StateMachine.objects.get(name="OrderDemo")
     vera = django_user_model.objects.create_user("vera", password="vera-pass-1234")
     permissions.grant(machine, permissions.VIEW, user=vera)
-    states = json.loads(DEMO.read_text())["States"]
+    definition = json.loads(DEMO.read_text())
+    states = {name: state for scope in _scopes(definition) for name, state in scope["States"].items()}
 
     page = new_page()
     problems: list[str] = []
@@ -34,15 +35,16 @@ def test_the_demo_workflow_opens_in_the_designer(new_page, django_user_model):
 
     canvas = page.get_by_role("application", name="Graph of OrderDemo")
     expect(canvas).to_be_visible()
-    for name in states:
-        expect(canvas.get_by_role("group", name=name, exact=True)).to_be_visible()
+    for name, state in states.items():
+        expect(canvas.get_by_role("group", name=f"State {name}, {state['Type']}", exact=True)).to_be_visible()
     expect(canvas.get_by_role("img", name="Start of the workflow")).to_be_visible()
     expect(canvas.get_by_role("img", name="End of the workflow")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text(f"{len(states)} states")
     expect(page.get_by_text("View only")).to_be_visible()  # vera may view, not edit
 
-    # Start, each Next / Default / Choice rule / Catch, and an edge to End from each Succeed and Fail state.
-    transitions = 1 + sum(
+    # Each scope's Start, each Next / Default / Choice rule / Catch, and an edge to End from each Succeed and Fail
+    # state (or End: true), in the machine and in each Parallel branch.
+    transitions = len(_scopes(definition)) + sum(
         ("Next" in state) + ("Default" in state) + len(state.get("Choices", [])) + len(state.get("Catch", []))
         + (state["Type"] in ("Succeed", "Fail") or bool(state.get("End")))
         for state in states.values())
@@ -55,10 +57,19 @@ def test_the_demo_workflow_opens_in_the_designer(new_page, django_user_model):
 
     # Fit view: every node lies inside the canvas.
     box = canvas.bounding_box()
-    for name in states:
-        node = canvas.get_by_role("group", name=name, exact=True).bounding_box()
+    for name, state in states.items():
+        node = canvas.get_by_role("group", name=f"State {name}, {state['Type']}", exact=True).bounding_box()
         assert box["x"] <= node["x"] and node["x"] + node["width"] <= box["x"] + box["width"] + 1, name
         assert box["y"] <= node["y"] and node["y"] + node["height"] <= box["y"] + box["height"] + 1, name
 
     screenshot(page, "designer-first-render")
     assert problems == []  # no script error, no CSP violation
+
+
+def _scopes(scope: dict) -> list[dict]:
+    """The machine and every Parallel branch and Map processor in it, depth first."""
+    found = [scope]
+    for state in scope["States"].values():
+        for child in state.get("Branches", []) + [state[key] for key in ("ItemProcessor", "Iterator") if key in state]:
+            found += _scopes(child)
+    return found

@@ -43,7 +43,7 @@ def replace_text(page, text: str) -> None:
 def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page):
     page = editor_page
     canvas = page.get_by_role("application", name="Graph of CodeDemo")
-    expect(canvas.get_by_role("group", name="A", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State A, Pass", exact=True)).to_be_visible()
     editor = page.get_by_role("textbox", name="Definition (ASL JSON)")
     expect(editor).to_contain_text('"StartAt": "A"')
     problems = page.get_by_role("region", name="Problems")
@@ -51,13 +51,13 @@ def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page)
 
     # Typing: a second state appears on the canvas.
     replace_text(page, json.dumps(TWO_STATES, indent=2))
-    expect(canvas.get_by_role("group", name="Second", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State Second, Succeed", exact=True)).to_be_visible()
     # Typing key by key (the graph follows as soon as the text parses again).
     editor.click()
     page.keyboard.press("Control+a")
     page.keyboard.type(json.dumps({"StartAt": "Third", "States": {"Third": {"Type": "Pass", "End": True}}}))
-    expect(canvas.get_by_role("group", name="Third", exact=True)).to_be_visible()
-    expect(canvas.get_by_role("group", name="Second", exact=True)).to_have_count(0)
+    expect(canvas.get_by_role("group", name="State Third, Pass", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State Second, Succeed", exact=True)).to_have_count(0)
 
     # A JSON error: marked at its position, listed, and the graph keeps the last good definition.
     page.keyboard.press("Control+End")
@@ -65,7 +65,7 @@ def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page)
     expect(page.locator(".cm-lintRange-error")).to_have_count(1)
     expect(page.locator(".cm-lintRange-error")).to_have_text("o")
     expect(problems).to_contain_text("JSON: Unexpected text after the JSON value")
-    expect(canvas.get_by_role("group", name="Third", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State Third, Pass", exact=True)).to_be_visible()
     screenshot(page, "designer-code-json-error")
     for _ in range(5):
         page.keyboard.press("Backspace")
@@ -75,7 +75,7 @@ def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page)
     # A validator diagnostic: a Next to no state is marked on that value and listed under its state.
     broken = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}, "B": {"Type": "Succeed"}}}
     replace_text(page, json.dumps(broken, indent=2))
-    expect(canvas.get_by_role("group", name="B", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State B, Succeed", exact=True)).to_be_visible()
     marked = page.locator(".cm-lintRange-error")
     expect(marked.first).to_be_visible()
     expect(page.locator(".cm-lintRange-error", has_text='"Nowhere"')).to_have_count(1)
@@ -90,7 +90,7 @@ def test_save_draft_publish_export_and_compare(editor_page):
     page = editor_page
     toolbar = page.get_by_role("toolbar", name="Definition")
     canvas = page.get_by_role("application", name="Graph of CodeDemo")
-    expect(canvas.get_by_role("group", name="A", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State A, Pass", exact=True)).to_be_visible()
     expect(toolbar.get_by_role("button", name="Save")).to_be_disabled()  # nothing changed yet
 
     # An invalid definition (a Next to no state) is kept as a draft, and the page says so.
@@ -108,7 +108,7 @@ def test_save_draft_publish_export_and_compare(editor_page):
 
     # A valid change is saved as a revision, the draft goes, and a reload shows it.
     replace_text(page, json.dumps(TWO_STATES, indent=2))
-    expect(canvas.get_by_role("group", name="Second", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="State Second, Succeed", exact=True)).to_be_visible()
     toolbar.get_by_role("button", name="Save").click()
     expect(toolbar.get_by_role("status")).to_contain_text("Saved: revision")
     machine.refresh_from_db()
@@ -117,7 +117,7 @@ def test_save_draft_publish_export_and_compare(editor_page):
     expect(toolbar.get_by_text("Unsaved changes")).to_have_count(0)
     assert not StateMachineDraft.objects.filter(state_machine=machine).exists()
     page.reload()
-    expect(page.get_by_role("application", name="Graph of CodeDemo").get_by_role("group", name="Second", exact=True)).to_be_visible()
+    expect(page.get_by_role("application", name="Graph of CodeDemo").get_by_role("group", name="State Second, Succeed", exact=True)).to_be_visible()
     expect(page.get_by_role("textbox", name="Definition (ASL JSON)")).to_contain_text('"Second"')
 
     # Publish the saved revision.

@@ -1,38 +1,47 @@
-import {
-  Background,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  useEdgesState,
-  useNodesState,
-} from "@xyflow/react";
-import { useEffect, useState } from "react";
-import { toPlain } from "../asl";
+import { ReactFlowProvider } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { allScopes, importAsl, parseLayoutRecord, scopeStates, type AslDocument } from "../asl";
+import { Canvas } from "./Canvas";
 import { api } from "./code/api";
+import { connectDocumentHost } from "./code/bridge";
 import { CodeView } from "./code/CodeView";
 import { DefinitionStore, useDefinition } from "./code/definitionStore";
 import { ProblemsPanel } from "./code/ProblemsPanel";
 import { SplitPane } from "./code/SplitPane";
-import { Toolbar } from "./toolbar/Toolbar";
 import { useServerValidation } from "./code/useServerValidation";
-import { definitionToGraph, type AslDefinition, type DesignEdge, type DesignNode } from "./definitionGraph";
-import { layoutGraph, loadLayoutEngine } from "./layout";
-import type { MachineRef } from "./machine";
-import { nodeTypes } from "./nodeTypes";
+import { EditBar } from "./EditBar";
+import { addFromTemplate } from "./edits";
+import { loadLayoutEngine } from "./layout";
+import { fetchLayout, saveLayout, type MachineRef } from "./machine";
+import { Palette } from "./Palette";
+import { DesignerContext, DesignerStore, useDesigner, useDesignerStore } from "./store";
+import { templateEnv, type StateTemplate } from "./templates";
+import { Toolbar } from "./toolbar/Toolbar";
 
-type Status = { phase: "loading" } | { phase: "ready"; store: DefinitionStore } | { phase: "failed"; message: string };
+type Stores = { definition: DefinitionStore; designer: DesignerStore };
+type Status = { phase: "loading" } | ({ phase: "ready" } & Stores) | { phase: "failed"; message: string };
 
-/** The designer: the graph and the code view side by side, both showing the definition being edited. */
+/**
+ * The designer: the graph and the code view side by side. Two stores, kept in step by code/bridge.ts: the
+ * code view's DefinitionStore (the text, saving, diagnostics) and the canvas's DesignerStore (the document
+ * and the layout record, edits, undo/redo).
+ */
 export function Designer({ machine }: { machine: MachineRef }) {
   const [status, setStatus] = useState<Status>({ phase: "loading" });
 
   useEffect(() => {
     let current = true;
-    void loadLayoutEngine(); // in parallel with the request
-    api
-      .machine(machine)
-      .then((state) => {
-        if (current) setStatus({ phase: "ready", store: new DefinitionStore(state.definition, state.revision_id) });
+    void loadLayoutEngine(); // in parallel with the requests
+    Promise.all([api.machine(machine), fetchLayout(machine).catch(() => ({}))])
+      .then(([state, positions]) => {
+        if (!current) return;
+        const definition = new DefinitionStore(state.definition, state.revision_id);
+        const designer = new DesignerStore({
+          doc: definition.get().document ?? importAsl(state.definition),
+          layout: parseLayoutRecord(positions),
+          persist: machine.canEdit ? { saveLayout: (layout) => saveLayout(machine, layout) } : undefined,
+        });
+        setStatus({ phase: "ready", definition, designer });
       })
       .catch((error: unknown) => {
         if (current) setStatus({ phase: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -52,23 +61,61 @@ export function Designer({ machine }: { machine: MachineRef }) {
       </div>
     );
   }
-  return <Workspace machine={machine} store={status.store} />;
+  return (
+    <DesignerContext.Provider value={status.designer}>
+      <ReactFlowProvider>
+        <Workspace machine={machine} definition={status.definition} />
+      </ReactFlowProvider>
+    </DesignerContext.Provider>
+  );
 }
 
-function Workspace({ machine, store }: { machine: MachineRef; store: DefinitionStore }) {
-  const snapshot = useDefinition(store);
-  useServerValidation(store);
+function Workspace({ machine, definition }: { machine: MachineRef; definition: DefinitionStore }) {
+  const store = useDesignerStore();
+  const snapshot = useDefinition(definition);
+  useServerValidation(definition);
+  useEffect(() => connectDocumentHost(definition, store), [definition, store]);
+  useEffect(() => {
+    const flush = () => void store.flushLayout();
+    window.addEventListener("pagehide", flush);
+    return () => window.removeEventListener("pagehide", flush);
+  }, [store]);
+
+  const [selected, setSelected] = useState<string[]>([]);
+  const env = useMemo(() => templateEnv(machine.arn), [machine.arn]);
+  const doc = useDesigner((state) => state.history.present.doc);
+  const count = useMemo(() => countStates(doc), [doc]);
+  const onAdd = useCallback(
+    (template: StateTemplate) => {
+      let added: string | undefined;
+      store.edit((present) => {
+        const result = addFromTemplate(present, template, env, "");
+        added = result.pointer;
+        return result.snapshot;
+      });
+      if (added) setSelected([added]);
+    },
+    [store, env],
+  );
+
   return (
     <div className="designer">
       <div className="designer__bar">
+        <span role="status">{count} states</span>
         {!machine.canEdit && <span className="designer__badge">View only</span>}
       </div>
-      <Toolbar machine={machine} store={store} />
+      <Toolbar machine={machine} store={definition} />
+      {machine.canEdit && <EditBar selected={selected} onSelect={setSelected} />}
       <SplitPane
-        left={<Canvas machine={machine} definition={snapshot.document} />}
+        left={
+          <div className="designer__body">
+            {machine.canEdit && <Palette onAdd={onAdd} />}
+            <Canvas name={machine.name} canEdit={machine.canEdit} env={env} selected={selected} onSelect={setSelected} />
+          </div>
+        }
         right={
           <div className="code-pane">
-            <CodeView store={store} readOnly={!machine.canEdit} />
+            <CodeView store={definition} readOnly={!machine.canEdit} />
             <ProblemsPanel snapshot={snapshot} />
           </div>
         }
@@ -77,60 +124,9 @@ function Workspace({ machine, store }: { machine: MachineRef; store: DefinitionS
   );
 }
 
-/** The graph of the last definition that parsed, laid out again whenever it changes. */
-function Canvas({ machine, definition }: { machine: MachineRef; definition: ReturnType<typeof useDefinition>["document"] }) {
-  const [nodes, setNodes, onNodesChange] = useNodesState<DesignNode>([]);
-  const [edges, setEdges] = useEdgesState<DesignEdge>([]);
-  const [problems, setProblems] = useState<string[] | null>(null);
-
-  useEffect(() => {
-    if (definition === null) return;
-    let current = true;
-    layoutGraph(definitionToGraph(toPlain(definition) as AslDefinition))
-      .then((graph) => {
-        if (!current) return;
-        setNodes(graph.nodes);
-        setEdges(graph.edges);
-        setProblems(graph.problems);
-      })
-      .catch((error: unknown) => {
-        if (current) setProblems([error instanceof Error ? error.message : String(error)]);
-      });
-    return () => {
-      current = false;
-    };
-  }, [definition, setNodes, setEdges]);
-
-  return (
-    <>
-      <div className="designer__bar">
-        {problems !== null && (
-          <span role="status">{nodes.filter((node) => node.type === "state").length} states</span>
-        )}
-        {problems !== null && problems.length > 0 && (
-          <span role="alert" className="designer__error">{problems.join("; ")}</span>
-        )}
-      </div>
-      <div className="designer__canvas">
-        {problems !== null && (
-          <ReactFlow
-            aria-label={`Graph of ${machine.name}`}
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
-            nodesConnectable={false}
-            edgesReconnectable={false}
-            deleteKeyCode={null}
-            fitView
-            minZoom={0.1}
-          >
-            <Background />
-            <MiniMap pannable zoomable />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-        )}
-      </div>
-    </>
-  );
+/** States in the whole machine, nested ones included. */
+function countStates(doc: AslDocument): number {
+  let n = 0;
+  for (const scope of allScopes(doc)) n += scopeStates(scope.object).length;
+  return n;
 }

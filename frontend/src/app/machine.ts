@@ -1,8 +1,9 @@
 /**
  * The machine the page is about, as the Django template hands it over (data- attributes on the root element:
- * the page has no inline script), and its definition from the REST API.
+ * the page has no inline script), and its layout record through the REST API (the definition's calls are in
+ * code/api.ts).
  */
-import type { AslDefinition } from "./definitionGraph";
+import { request } from "./code/api";
 
 export type MachineRef = { name: string; arn: string; apiUrl: string; canEdit: boolean };
 
@@ -14,15 +15,15 @@ export function machineFromElement(element: HTMLElement): MachineRef {
   return { name: machineName, arn: machineArn ?? "", apiUrl, canEdit: canEdit === "true" };
 }
 
-/** GET /api/state-machines/<name>/ with the session cookie; its `definition` is ASL as JSON text. */
-export async function fetchDefinition(machine: MachineRef): Promise<AslDefinition> {
-  const response = await fetch(machine.apiUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    throw new Error(`loading ${machine.name} failed: HTTP ${response.status}`);
-  }
-  const body: { definition?: string } = await response.json();
-  if (typeof body.definition !== "string") {
-    throw new Error(`the API's answer for ${machine.name} has no definition`);
-  }
-  return JSON.parse(body.definition) as AslDefinition;
+const layoutUrl = (machine: MachineRef) => `${machine.apiUrl.replace(/\/?$/, "/")}layout/`;
+
+/** GET the layout record's positions ({} before anyone saved one). */
+export async function fetchLayout(machine: MachineRef): Promise<unknown> {
+  const body = await request<{ positions?: unknown }>(layoutUrl(machine));
+  return body?.positions ?? {};
+}
+
+/** PUT the layout record: where the user dragged nodes, by node id. Never part of the definition. */
+export async function saveLayout(machine: MachineRef, positions: Readonly<Record<string, { x: number; y: number }>>): Promise<void> {
+  await request(layoutUrl(machine), "PUT", { positions });
 }

@@ -1,0 +1,160 @@
+"""The designer's canvas in a real browser: nested Parallel / Map groups drawn from an imported definition, and a
+workflow built from nothing by dragging from the palette, connecting, renaming, undoing and redoing, then saved and
+read back through the REST API (definition and layout record)."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from designer import services
+from designer.accounts import permissions
+from tests.browser.conftest import log_in, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLE = "arn:aws:iam::123456789012:role/flowdeck"
+NESTED = ROOT / "frontend" / "corpus" / "062-parallel-in-map-in-parallel.asl.json"
+BLANK = ROOT / "designer" / "templates_library" / "blank.asl.json"
+
+
+def _open(new_page, django_user_model, machine, permission):
+    user = django_user_model.objects.create_user("dana", password="dana-pass-1234")
+    permissions.grant(machine, permission, user=user)
+    page = new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, user, "dana-pass-1234")
+    page.goto(f"/machines/{machine.name}/design/")
+    canvas = page.get_by_role("application", name=f"Graph of {machine.name}")
+    expect(canvas).to_be_visible()
+    return page, canvas, problems
+
+
+def _box(locator):
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def _inside(inner, outer) -> bool:
+    return (outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+            and outer["y"] <= inner["y"] and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1)
+
+
+def test_nested_parallel_in_map_in_parallel_is_drawn_as_nested_groups(new_page, django_user_model):
+    machine = services.create_state_machine(name="Nested", definition=NESTED.read_text(), role_arn=ROLE)
+    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.VIEW)
+
+    group = lambda name: canvas.get_by_role("group", name=name, exact=True)  # noqa: E731
+    chain = [group("State Top fan-out, Parallel"), group("Branch 1 of Top fan-out"),
+             group("State For each order, Map"), group("Item processor of For each order"),
+             group("State Order checks, Parallel"), group("Branch 1 of Order checks"),
+             group("State Check credit, Task")]
+    for outer, inner in zip(chain, chain[1:]):
+        expect(inner).to_be_visible()
+        assert _inside(_box(inner), _box(outer))
+    expect(group("Branch 2 of Top fan-out")).to_be_visible()
+    assert _inside(_box(group("State Audit log, Pass")), _box(group("Branch 2 of Top fan-out")))
+    assert not _inside(_box(group("State Finish, Succeed")), _box(chain[0]))
+    # Every scope has its own Start: the machine, two branches, the processor, two inner branches.
+    expect(canvas.get_by_role("img", name=re.compile(r"^Start of "))).to_have_count(6)
+    expect(canvas.get_by_role("img", name="Start of the item processor of For each order")).to_be_visible()
+    # 6 Start edges, 2 Next (Top fan-out -> Finish, Order checks -> Order checked), 6 to an End marker.
+    expect(canvas.locator(".react-flow__edge")).to_have_count(14)
+    screenshot(page, "designer-nested-groups")
+    assert problems == []
+
+
+def _drag(page, source, target) -> None:
+    """A pointer drag in small steps, as React Flow's connection line follows the mouse."""
+    start, end = _box(source), _box(target)
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=12)
+    page.mouse.up()
+
+
+def _pairs(text: str) -> list:
+    """JSON with every object as a list of (key, value) pairs: equal only with the same keys in the same order."""
+    return json.loads(text, object_pairs_hook=list)
+
+
+def test_a_workflow_built_from_nothing(new_page, django_user_model):
+    machine = services.create_state_machine(name="Blank", definition=BLANK.read_text(), role_arn=ROLE)
+    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.EDIT)
+    node = lambda label: canvas.get_by_role("group", name=label, exact=True)  # noqa: E731
+    expect(node("State Start, Pass")).to_be_visible()
+    pane = canvas.locator(".react-flow__pane")
+    box = _box(pane)
+
+    # Drag a Pass and an HTTP task from the palette onto empty parts of the canvas.
+    palette = page.get_by_role("navigation", name="Palette")
+    palette.get_by_role("button", name="Add Pass state").drag_to(pane, target_position={"x": 120, "y": 80})
+    expect(node("State Pass, Pass")).to_be_visible()
+    palette.get_by_role("button", name="Add HTTP task").drag_to(pane, target_position={"x": 120, "y": box["height"] - 120})
+    expect(node("State HTTP, Task")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="states")).to_have_text("3 states")
+    canvas.get_by_role("button", name="Fit View").click()
+
+    # Connect Start -> Pass -> HTTP, each from its Next handle.
+    _drag(page, canvas.get_by_label("Next of Start", exact=True), canvas.get_by_label("Into Pass", exact=True))
+    _drag(page, canvas.get_by_label("Next of Pass", exact=True), canvas.get_by_label("Into HTTP", exact=True))
+    expect(canvas.get_by_role("group", name="Next", exact=True)).to_have_count(2)
+
+    # Rename the HTTP task; undo and redo with the keyboard.
+    node("State HTTP, Task").click()
+    page.get_by_label("State name").fill("Call API")
+    page.get_by_role("button", name="Rename").click()
+    expect(node("State Call API, Task")).to_be_visible()
+    pane.click(position={"x": 20, "y": 20})  # the canvas has the focus, not the name field
+    page.keyboard.press("Control+z")
+    expect(node("State HTTP, Task")).to_be_visible()
+    expect(node("State Call API, Task")).to_have_count(0)
+    page.keyboard.press("Control+Shift+z")
+    expect(node("State Call API, Task")).to_be_visible()
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+y")
+    expect(node("State Call API, Task")).to_be_visible()
+    screenshot(page, "designer-built-from-nothing")
+
+    # Save: a new revision whose definition is exactly what was drawn, in the order it was drawn.
+    api = f"/api/state-machines/{machine.name}/"
+    before = page.request.get(api).json()["revision_id"]
+    page.get_by_role("toolbar", name="Definition").get_by_role("button", name="Save").click()
+    expected = {
+        "Comment": "A new workflow: one Pass state to start from.",
+        "StartAt": "Start",
+        "States": {
+            "Start": {"Type": "Pass", "Next": "Pass"},
+            "Pass": {"Type": "Pass", "Next": "Call API"},
+            "Call API": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+                         "Parameters": {"ApiEndpoint": "/", "Method": "GET",
+                                        "Authentication": {"ConnectionArn": "my-api"}},
+                         "End": True},
+        },
+    }
+    for _ in range(50):
+        answer = page.request.get(api).json()
+        if answer["revision_id"] != before:
+            break
+        page.wait_for_timeout(100)
+    assert _pairs(answer["definition"]) == _pairs(json.dumps(expected))
+
+    # Positions went to the layout record (the rename followed), never into the ASL.
+    for _ in range(50):
+        positions = page.request.get(f"{api}layout/").json()["positions"]
+        if "/States/Call API" in positions:
+            break
+        page.wait_for_timeout(100)
+    assert set(positions) == {"/States/Pass", "/States/Call API"}
+    assert "x" not in json.loads(answer["definition"])["States"]["Pass"]
+
+    # Reloaded, the drawing is the same.
+    page.reload()
+    for label in ("State Start, Pass", "State Pass, Pass", "State Call API, Task"):
+        expect(node(label)).to_be_visible()
+    assert problems == []
