@@ -158,3 +158,78 @@ def test_a_workflow_built_from_nothing(new_page, django_user_model):
     for label in ("State Start, Pass", "State Pass, Pass", "State Call API, Task"):
         expect(node(label)).to_be_visible()
     assert problems == []
+
+
+def test_insert_on_an_edge_duplicate_delete_catch_and_move(new_page, django_user_model):
+    machine = services.create_state_machine(name="Edits", definition=BLANK.read_text(), role_arn=ROLE)
+    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.EDIT)
+    node = lambda label: canvas.get_by_role("group", name=label, exact=True)  # noqa: E731
+    edit = page.get_by_role("toolbar", name="Edit")
+    palette = page.get_by_role("navigation", name="Palette")
+    expect(node("State Start, Pass")).to_be_visible()
+
+    # A Wait dropped on the edge from Start: StartAt now leads to it, and it continues to the old target.
+    start_edge = _box(canvas.get_by_role("group", name="Start", exact=True))
+    pane = canvas.locator(".react-flow__pane")
+    pane_box = _box(pane)
+    palette.get_by_role("button", name="Add Wait state").drag_to(pane, target_position={
+        "x": start_edge["x"] + start_edge["width"] / 2 - pane_box["x"],
+        "y": start_edge["y"] + start_edge["height"] / 2 - pane_box["y"]})
+    expect(node("State Wait, Wait")).to_be_visible()
+    expect(canvas.get_by_role("group", name="Next", exact=True)).to_have_count(1)  # Wait -> Start
+
+    # Duplicate, then delete the copy with the Delete key.
+    node("State Start, Pass").click()
+    edit.get_by_role("button", name="Duplicate").click()
+    expect(node("State Start copy, Pass")).to_be_visible()
+    node("State Start copy, Pass").click()
+    page.keyboard.press("Delete")
+    expect(node("State Start copy, Pass")).to_have_count(0)
+
+    # Pressed palette items add states too; a Catch dragged from a Task's Catch handle.
+    palette.get_by_role("button", name="Add Fail state").click()
+    palette.get_by_role("button", name="Add HTTP task").click()
+    canvas.get_by_role("button", name="Fit View").click()
+    _drag(page, canvas.get_by_label("Catch of HTTP", exact=True), canvas.get_by_label("Into Fail", exact=True))
+    expect(canvas.get_by_role("group", name="Catch: States.ALL", exact=True)).to_be_visible()
+    _drag(page, canvas.get_by_label("Next of Start", exact=True), canvas.get_by_label("Into HTTP", exact=True))
+    expect(canvas.get_by_role("group", name="Next", exact=True)).to_have_count(2)
+
+    # A Delete button too: a state added and removed again.
+    palette.get_by_role("button", name="Add Succeed state").click()
+    expect(node("State Succeed, Succeed")).to_be_visible()
+    node("State Succeed, Succeed").click()
+    edit.get_by_role("button", name="Delete").click()
+    expect(node("State Succeed, Succeed")).to_have_count(0)
+
+    # Dragging a node saves its position in the layout record.
+    wait = _box(node("State Wait, Wait"))
+    page.mouse.move(wait["x"] + 30, wait["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(wait["x"] + 90, wait["y"] + 40, steps=8)
+    page.mouse.up()
+    api = f"/api/state-machines/{machine.name}/"
+    for _ in range(50):
+        positions = page.request.get(f"{api}layout/").json()["positions"]
+        if "/States/Wait" in positions:
+            break
+        page.wait_for_timeout(100)
+    assert "/States/Wait" in positions
+    screenshot(page, "designer-edits")
+
+    page.get_by_role("toolbar", name="Definition").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("toolbar", name="Definition").get_by_role("status")).to_contain_text("Saved: revision")
+    saved = page.request.get(api).json()["definition"]
+    assert _pairs(saved) == _pairs(json.dumps({
+        "Comment": "A new workflow: one Pass state to start from.",
+        "StartAt": "Wait",
+        "States": {
+            "Start": {"Type": "Pass", "Next": "HTTP"},
+            "Wait": {"Type": "Wait", "Seconds": 10, "Next": "Start"},
+            "Fail": {"Type": "Fail", "Error": "Failed", "Cause": "Describe what went wrong"},
+            "HTTP": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+                     "Parameters": {"ApiEndpoint": "/", "Method": "GET", "Authentication": {"ConnectionArn": "my-api"}},
+                     "End": True, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Fail"}]},
+        },
+    }))
+    assert problems == []

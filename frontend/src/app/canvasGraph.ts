@@ -108,7 +108,7 @@ export function toCanvasEdges(graph: AslGraph, options: { canEdit: boolean }): C
     data: { kind: edge.kind },
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
     ariaLabel: edgeLabel(edge.kind, edge.label),
-    reconnectable: options.canEdit && edge.kind !== "end" ? "target" : false,
+    reconnectable: options.canEdit ? "target" : false,
     deletable: false,
     ...(edge.label === undefined ? {} : { label: truncate(edge.label) }),
   }));
