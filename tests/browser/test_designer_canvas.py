@@ -233,3 +233,23 @@ def test_insert_on_an_edge_duplicate_delete_catch_and_move(new_page, django_user
         },
     }))
     assert problems == []
+
+
+def test_a_state_dropped_into_a_parallel_branch_joins_it(new_page, django_user_model):
+    machine = services.create_state_machine(name="Groups", definition=BLANK.read_text(), role_arn=ROLE)
+    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.EDIT)
+    node = lambda label: canvas.get_by_role("group", name=label, exact=True)  # noqa: E731
+    palette = page.get_by_role("navigation", name="Palette")
+    palette.get_by_role("button", name="Add Parallel state").click()
+    expect(node("Branch 2 of Parallel")).to_be_visible()
+    canvas.get_by_role("button", name="Fit View").click()
+
+    branch = node("Branch 2 of Parallel")
+    palette.get_by_role("button", name="Add Pass state").drag_to(branch, target_position={"x": 10, "y": 10})
+    expect(node("State Pass, Pass")).to_be_visible()
+    canvas.get_by_role("button", name="Fit View").click()
+    assert _inside(_box(node("State Pass, Pass")), _box(branch))  # the branch grew to hold it
+    assert _inside(_box(branch), _box(node("State Parallel, Parallel")))
+    expect(page.get_by_role("textbox", name="Definition (ASL JSON)")).to_contain_text('"Pass": {')
+    screenshot(page, "designer-drop-into-branch")
+    assert problems == []

@@ -108,9 +108,10 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
       } else {
         const scopeElement = under.map((element) => element.closest(".react-flow__node-scope")).find((element) => element !== null);
         const scope = scopeElement?.getAttribute("data-id") ?? "";
+        // At the top level the state lands where it was dropped; inside a branch or processor, elk places it
+        // and the group grows to hold it (a group's size is elk's, a manual position could fall outside it).
         const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-        const origin = scope ? flow.getInternalNode(scope)?.internals.positionAbsolute ?? { x: 0, y: 0 } : { x: 0, y: 0 };
-        const position = { x: Math.round(at.x - origin.x - 110), y: Math.round(at.y - origin.y - 32) };
+        const position = scope ? undefined : { x: Math.round(at.x - 110), y: Math.round(at.y - 32) };
         store.edit((present) => {
           const result = addFromTemplate(present, template, env, scope, position);
           added = result.pointer;

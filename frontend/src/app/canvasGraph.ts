@@ -75,7 +75,9 @@ export function toCanvasNodes(
       position: manual ? { x: manual.x, y: manual.y } : { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
-      style: { width: box.width, height: box.height },
+      // A branch or processor is neither selectable nor draggable, so React Flow would let pointer events through
+      // it; it takes them, to be a drop target for the palette (Canvas.onDrop finds it under the pointer).
+      style: type === "scope" ? { width: box.width, height: box.height, pointerEvents: "all" } : { width: box.width, height: box.height },
       ...(node.parentId === undefined ? {} : { parentId: node.parentId, extent: "parent" as const }),
       data: { node, canEdit: options.canEdit },
       ariaLabel: nodeLabel(node, owner),

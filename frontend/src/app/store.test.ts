@@ -133,6 +133,20 @@ describe("gestures", () => {
     expect(tokens(exportAsl(s.doc))).toEqual(tokens(text));
   });
 
+  it("adds into a Parallel branch or a Map processor, names unique machine-wide", () => {
+    let s: Snapshot = { doc: blank(), layout: {} };
+    s = addFromTemplate(s, template("Parallel"), env, "").snapshot;
+    s = addFromTemplate(s, template("Map"), env, "").snapshot;
+    const added = addFromTemplate(s, template("Pass"), env, "/States/Parallel/Branches/1");
+    expect(added.pointer).toBe("/States/Parallel/Branches/1/States/Pass");
+    const inMap = addFromTemplate(added.snapshot, template("Pass"), env, "/States/Map/ItemProcessor");
+    expect(inMap.pointer).toBe("/States/Map/ItemProcessor/States/Pass 2");
+    expect(inMap.snapshot.layout).toEqual({});
+    const doc = JSON.parse(exportAsl(inMap.snapshot.doc));
+    expect(Object.keys(doc.States.Parallel.Branches[1].States)).toEqual(["Branch step 2", "Pass"]);
+    expect(doc.States.Map.ItemProcessor.StartAt).toBe("Item step");
+  });
+
   it("duplicates beside the original and deletes nested states first", () => {
     let s: Snapshot = { doc: blank(), layout: { "/States/Start here": { x: 5, y: 5 } } };
     const copy = duplicate(s, "/States/Start here");
