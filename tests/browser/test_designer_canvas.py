@@ -105,10 +105,11 @@ def test_a_workflow_built_from_nothing(new_page, django_user_model):
     _drag(page, canvas.get_by_label("Next of Pass", exact=True), canvas.get_by_label("Into HTTP", exact=True))
     expect(canvas.get_by_role("group", name="Next", exact=True)).to_have_count(2)
 
-    # Rename the HTTP task; undo and redo with the keyboard.
-    node("State HTTP, Task").click()
-    page.get_by_label("State name").fill("Call API")
-    page.get_by_role("button", name="Rename").click()
+    # Rename the HTTP task (double-click, type, Enter); undo and redo with the keyboard.
+    node("State HTTP, Task").dblclick()  # selects it and its name in the edit bar
+    expect(page.get_by_label("State name")).to_be_focused()
+    page.keyboard.type("Call API")
+    page.keyboard.press("Enter")
     expect(node("State Call API, Task")).to_be_visible()
     pane.click(position={"x": 20, "y": 20})  # the canvas has the focus, not the name field
     page.keyboard.press("Control+z")

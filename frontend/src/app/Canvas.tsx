@@ -17,6 +17,7 @@ import {
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from "react";
 import { buildGraph, type Box } from "../asl";
 import { toCanvasEdges, toCanvasNodes, type CanvasNode } from "./canvasGraph";
+import { RENAME_INPUT_ID } from "./EditBar";
 import { addFromTemplate, connect, insertTemplateOnEdge, reconnect, remove } from "./edits";
 import { autoLayout } from "./layout";
 import { nodeTypes } from "./nodeTypes";
@@ -134,6 +135,12 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onSelectionChange={onSelectionChange}
+          onNodeDoubleClick={(_event, node) => {
+            if (!canEdit || (node.type !== "state" && node.type !== "container")) return;
+            onSelect([node.id]);
+            // After the edit bar has taken the selection's name.
+            setTimeout(() => (document.getElementById(RENAME_INPUT_ID) as HTMLInputElement | null)?.select(), 0);
+          }}
           onNodeDragStop={(_event, node, dragged) => {
             for (const moved of dragged.length ? dragged : [node]) store.move(moved.id, moved.position);
           }}

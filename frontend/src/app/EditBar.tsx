@@ -4,7 +4,7 @@
  * the code editor are theirs (CodeMirror has its own history), not the canvas's.
  */
 import { useEffect, useState, type FormEvent } from "react";
-import { splitStatePointer } from "../asl";
+import { splitStatePointer, stateAt } from "../asl";
 import { duplicate, remove, rename } from "./edits";
 import { useDesigner, useDesignerStore } from "./store";
 
@@ -13,13 +13,17 @@ function isTextInput(target: EventTarget | null): boolean {
   return target.isContentEditable || target.closest("input, textarea, select, .cm-editor") !== null;
 }
 
+/** The rename field's id: a double-click on a node focuses it (Canvas). */
+export const RENAME_INPUT_ID = "designer-state-name";
+
 export function EditBar({ selected, onSelect }: { selected: readonly string[]; onSelect: (ids: string[]) => void }) {
   const store = useDesignerStore();
   const canUndo = useDesigner((_state, s) => s.canUndo);
   const canRedo = useDesigner((_state, s) => s.canRedo);
   const error = useDesigner((state) => state.error);
   const doc = useDesigner((state) => state.history.present.doc);
-  const states = selected.filter((id) => splitStatePointer(id) !== undefined);
+  // The selection can name states an undo or the code view took away: only those still there count.
+  const states = selected.filter((id) => stateAt(doc, id) !== undefined);
   const single = states.length === 1 ? states[0] : undefined;
   const currentName = single ? splitStatePointer(single)!.name : "";
   const [name, setName] = useState(currentName);
@@ -57,6 +61,7 @@ export function EditBar({ selected, onSelect }: { selected: readonly string[]; o
       <button type="button" onClick={() => store.redo()} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">Redo</button>
       <form className="designer__rename" onSubmit={onRename}>
         <input
+          id={RENAME_INPUT_ID}
           aria-label="State name"
           value={name}
           disabled={!single}
