@@ -27,6 +27,7 @@ import {
   splitStatePointer,
   stateAt,
   statePointer,
+  stringField,
   type JsonObject,
   type Position,
 } from "../asl";
@@ -106,13 +107,21 @@ export function connect(snapshot: Snapshot, source: string, handle: string | nul
       return { ...snapshot, doc: setNext(doc, source, to) };
     case "default":
       return { ...snapshot, doc: setDefault(doc, source, to) };
-    case "choice":
-      return { ...snapshot, doc: appendListEntry(doc, source, state, "Choices", { Variable: "$.value", IsPresent: true, Next: to }) };
+    case "choice": {
+      // A placeholder rule the user then edits, in the state's query language (JSONata: a Condition).
+      const rule = usesJsonata(doc, state) ? { Condition: "{% true %}", Next: to } : { Variable: "$.value", IsPresent: true, Next: to };
+      return { ...snapshot, doc: appendListEntry(doc, source, state, "Choices", rule) };
+    }
     case "catch":
       return { ...snapshot, doc: appendListEntry(doc, source, state, "Catch", { ErrorEquals: ["States.ALL"], Next: to }) };
     default:
       throw new AslEditError(`Unknown handle ${String(handle)}`);
   }
+}
+
+/** JSONata when the state says so, or the machine does and the state does not say otherwise. */
+function usesJsonata(doc: Snapshot["doc"], state: JsonObject): boolean {
+  return (stringField(state, "QueryLanguage") ?? stringField(doc, "QueryLanguage")) === "JSONata";
 }
 
 function appendListEntry(doc: Snapshot["doc"], statePtr: string, state: JsonObject, list: "Choices" | "Catch", entry: unknown): Snapshot["doc"] {

@@ -119,6 +119,13 @@ describe("gestures", () => {
     expect(() => connect(s, "/States/Choice", "choice", "/States/Nowhere")).toThrow(/No state 'Nowhere'/);
   });
 
+  it("writes a placeholder Choice rule in the machine's query language", () => {
+    let s: Snapshot = { doc: importAsl('{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'), layout: {} };
+    s = addFromTemplate(s, template("Choice"), env, "").snapshot;
+    s = connect(s, "/States/Choice", "choice", "/States/A");
+    expect(JSON.parse(exportAsl(s.doc)).States.Choice.Choices).toEqual([{ Condition: "{% true %}", Next: "A" }]);
+  });
+
   it("reconnects an edge and inserts on an edge, keeping unknown fields and key order", () => {
     const text = corpusFile("062-parallel-in-map-in-parallel.asl.json");
     let s: Snapshot = { doc: importAsl(text), layout: {} };
