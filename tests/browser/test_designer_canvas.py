@@ -216,6 +216,17 @@ def test_insert_on_an_edge_duplicate_delete_catch_and_move(new_page, django_user
             break
         page.wait_for_timeout(100)
     assert "/States/Wait" in positions
+    moved = _box(node("State Wait, Wait"))
+    assert moved["x"] - wait["x"] > 30  # (less the drag threshold)
+    # A move is undone like any edit.
+    pane.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+z")
+    for _ in range(50):
+        if abs(_box(node("State Wait, Wait"))["x"] - wait["x"]) < 3:
+            break
+        page.wait_for_timeout(100)
+    assert abs(_box(node("State Wait, Wait"))["x"] - wait["x"]) < 3
+    page.keyboard.press("Control+Shift+z")
     screenshot(page, "designer-edits")
 
     page.get_by_role("toolbar", name="Definition").get_by_role("button", name="Save").click()

@@ -142,7 +142,7 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
             setTimeout(() => (document.getElementById(RENAME_INPUT_ID) as HTMLInputElement | null)?.select(), 0);
           }}
           onNodeDragStop={(_event, node, dragged) => {
-            for (const moved of dragged.length ? dragged : [node]) store.move(moved.id, moved.position);
+            store.moveAll((dragged.length ? dragged : [node]).map((moved) => [moved.id, moved.position] as const));
           }}
           nodesConnectable={canEdit}
           nodesDraggable={canEdit}

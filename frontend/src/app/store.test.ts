@@ -66,6 +66,14 @@ describe("the store", () => {
     }
   });
 
+  it("moves nodes dragged together in one undo step", () => {
+    const store = new DesignerStore({ doc: blank() });
+    store.moveAll([["/States/Start here", { x: 1, y: 2 }], ["start:", { x: 3, y: 4 }]]);
+    expect(store.present.layout).toEqual({ "/States/Start here": { x: 1, y: 2 }, "start:": { x: 3, y: 4 } });
+    store.undo();
+    expect(store.present.layout).toEqual({});
+  });
+
   it("keeps a failed layout save's message", async () => {
     const store = new DesignerStore({ doc: blank(), persist: { saveLayout: async () => { throw new Error("HTTP 403"); } }, layoutDelay: 0 });
     store.move("/States/Start here", { x: 1, y: 2 });

@@ -133,7 +133,16 @@ export class DesignerStore {
 
   /** A node dragged to `position` (relative to its group): one undo step, saved to the layout record. */
   move(id: string, position: Position): void {
-    this.edit((present) => ({ ...present, layout: moveNode(present.layout, id, position) }));
+    this.moveAll([[id, position]]);
+  }
+
+  /** Nodes dragged together: one undo step. */
+  moveAll(moves: Iterable<readonly [string, Position]>): void {
+    this.edit((present) => {
+      let layout = present.layout;
+      for (const [id, position] of moves) layout = moveNode(layout, id, position);
+      return { ...present, layout };
+    });
   }
 
   /** Forgets every manual position: the automatic layout again. */
