@@ -78,11 +78,8 @@ class ApiTokenAdmin(CredentialAdmin):
     exclude = ("token_hash",)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_name", "action", "target", "address", "via")
-    list_filter = ("action", "via")
-    search_fields = ("actor_name", "action", "target", "address")
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Listed and shown in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -92,6 +89,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ViewOnlyAdmin):
+    list_display = ("at", "actor_name", "action", "target", "address", "via")
+    list_filter = ("action", "via")
+    search_fields = ("actor_name", "action", "target", "address")
 
 
 def _site_login(request, extra_context=None):

@@ -51,7 +51,23 @@ class Grant(models.Model):
         return f"user:{self.user.get_username()}" if self.user_id else f"group:{self.group.name}"
 
 
-class AccessKey(models.Model):
+class Credential(models.Model):
+    """What access keys and API tokens share: when made, last used and revoked (revoked ones stay listed)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AccessKey(Credential):
     """An AWS-style access key pair for the AWS-compatible endpoint (SigV4). SigV4 is an HMAC keyed with the
     secret, so the server needs the secret itself: it is kept encrypted (accounts/secrets.py), shown once."""
 
@@ -59,36 +75,16 @@ class AccessKey(models.Model):
     access_key_id = models.CharField(max_length=32, unique=True)
     encrypted_secret = models.TextField()
     description = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
 
 
-class ApiToken(models.Model):
+class ApiToken(Credential):
     """A bearer token for the REST API (`Authorization: Bearer fdt_...`), stored as its SHA-256 only."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12)  # the token's first characters, to tell tokens apart in lists
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
 
 
 class AppendOnlyQuerySet(models.QuerySet):
