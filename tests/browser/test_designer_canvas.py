@@ -69,9 +69,22 @@ def test_nested_parallel_in_map_in_parallel_is_drawn_as_nested_groups(new_page, 
     assert problems == []
 
 
+def _settled_box(page, locator):
+    """The bounding box once it stops moving: after a drop or a Fit View the layout (elk, asynchronous) and the
+    viewport may still be changing, and on a busy machine a drag aimed at the old place misses its handle."""
+    box = _box(locator)
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        again = _box(locator)
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 def _drag(page, source, target) -> None:
     """A pointer drag in small steps, as React Flow's connection line follows the mouse."""
-    start, end = _box(source), _box(target)
+    start, end = _settled_box(page, source), _settled_box(page, target)
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=12)
