@@ -6,12 +6,16 @@ the machine's current revision, which passed the validator when it was saved.
 """
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 
 from designer import errors
 from designer.asl.validate import validate
 from designer.models import StateMachine, StateMachineDraft, StateMachineRevision
 from designer.services import MAX_DEFINITION_BYTES
+
+logger = logging.getLogger(__name__)
 
 
 def draft_of(machine: StateMachine, user) -> StateMachineDraft | None:
@@ -50,3 +54,15 @@ def diagnostics(definition: str) -> tuple[str, list[dict]]:
     """("OK" | "FAIL", the validator's diagnostics as dicts), as /api/validate answers: only errors fail."""
     found = validate(definition, severity="WARNING")
     return ("FAIL" if any(d.severity == "ERROR" for d in found) else "OK"), [d.to_dict() for d in found]
+
+
+def draft_diagnostics(definition: str) -> tuple[str, list[dict]]:
+    """`diagnostics`, for a draft shown back to its author: a draft may hold any text, and should the validator
+    fail on it the draft must still load (its text is what the author needs back), so a failure is one
+    diagnostic, not an error response."""
+    try:
+        return diagnostics(definition)
+    except Exception:
+        logger.exception("The validator failed on a draft")
+        return "FAIL", [{"severity": "ERROR", "code": "VALIDATION_FAILED", "location": "",
+                         "message": "The validator could not check this draft"}]

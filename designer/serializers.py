@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from designer import drafts
+from designer.creation import DEFAULT_ROLE_ARN
 
 
 class ValidateDefinitionSerializer(serializers.Serializer):
@@ -29,7 +30,7 @@ class StateMachineSerializer(serializers.Serializer):
 class StateMachineCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     definition = serializers.CharField(trim_whitespace=False)
-    role_arn = serializers.CharField(max_length=256, default="arn:aws:iam::123456789012:role/flowdeck")
+    role_arn = serializers.CharField(max_length=256, default=DEFAULT_ROLE_ARN)
     type = serializers.ChoiceField(choices=["STANDARD", "EXPRESS"], default="STANDARD")
 
 
@@ -112,7 +113,7 @@ class DraftSerializer(serializers.Serializer):
 
     def _checked(self, draft) -> tuple[str, list[dict]]:
         if not hasattr(draft, "_checked"):
-            draft._checked = drafts.diagnostics(draft.definition)
+            draft._checked = drafts.draft_diagnostics(draft.definition)
         return draft._checked
 
     def get_result(self, draft) -> str:

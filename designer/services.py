@@ -5,7 +5,7 @@ import random
 import re
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,12 +28,16 @@ _INVALID_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f\uff
 
 
 def check_name(name: str, what: str = "name") -> str:
-    """AWS's rule for state machine, execution, activity and alias names."""
+    """AWS's rule for state machine, execution, activity and alias names, and one of Flowdeck's: not only dots.
+    AWS allows "." and "..", but names are path segments here (/machines/<name>/), and those two mean the
+    folder itself and its parent: a browser or proxy normalises them away, so no URL could reach the machine."""
+    article = "an" if what[:1] in "aeiou" else "a"
     if not isinstance(name, str) or not 1 <= len(name) <= 80 or _INVALID_NAME.search(name):
         # AWS's wording first, then what the rule is.
-        article = "an" if what[:1] in "aeiou" else "a"
         raise errors.InvalidName(f"Invalid Name: '{name}' ({article} {what} is 1 to 80 characters, without whitespace, "
                                  "brackets, wildcards, control characters or any of \" # % \\ ^ | ~ ` $ & , ; : /)")
+    if not name.strip("."):
+        raise errors.InvalidName(f"Invalid Name: '{name}' ({article} {what} cannot be only dots)")
     return name
 
 
@@ -97,6 +101,29 @@ def revision_variable_references(revision: StateMachineRevision) -> dict[str, li
 def create_state_machine(*, name: str, definition: str, role_arn: str, type: str = StateMachine.STANDARD,
                          logging: dict | None = None, tracing: dict | None = None,
                          encryption: dict | None = None) -> StateMachine:
+    """The state machine of this name: made now, or the one made before by the same request (see
+    `create_or_find_state_machine`, for callers that must know which)."""
+    return create_or_find_state_machine(name=name, definition=definition, role_arn=role_arn, type=type,
+                                        logging=logging, tracing=tracing, encryption=encryption)[0]
+
+
+def create_or_find_state_machine(*, name: str, definition: str, role_arn: str, type: str = StateMachine.STANDARD,
+                                 logging: dict | None = None, tracing: dict | None = None,
+                                 encryption: dict | None = None,
+                                 on_create: Callable[[StateMachine], None] | None = None) -> tuple[StateMachine, bool]:
+    """(the machine, whether this call made it). AWS: CreateStateMachine is idempotent for the same name,
+    definition, role and type, so a repeat returns the machine made before (False); a different one of that name
+    is StateMachineAlreadyExists, StateMachineDeleting while it is being deleted. `on_create` completes a new
+    machine in the transaction that inserts it (the creator's grant): whoever grants rights must go by the flag,
+    never by a look before the call, as two identical creates may overlap."""
+    _check_new(name, definition, type)
+    return _insert_or_find(
+        name=name, definition=definition, role_arn=role_arn, type=type, logging=check_logging_configuration(logging),
+        tracing=tracing_configuration(tracing), encryption=check_encryption_configuration(encryption),
+        accept=lambda existing: _same_or_refused(existing, definition, role_arn, type), on_create=on_create)
+
+
+def _check_new(name: str, definition: str, type: str) -> None:
     check_name(name)
     if type not in (StateMachine.STANDARD, StateMachine.EXPRESS):
         raise errors.ValidationException(f"Value '{type}' at 'type' failed to satisfy constraint: "
@@ -104,26 +131,42 @@ def create_state_machine(*, name: str, definition: str, role_arn: str, type: str
     compiled = check_definition(definition)
     if type == StateMachine.EXPRESS:
         check_express(compiled)
-    existing = StateMachine.objects.filter(name=name).select_related("revision").first()
-    if existing is not None:
-        # AWS: CreateStateMachine is idempotent for the same name, definition, role and type.
-        if (existing.definition, existing.role_arn, existing.type) == (definition, role_arn, type):
-            return existing
-        raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
+
+
+def _insert_or_find(*, name: str, definition: str, role_arn: str, type: str, logging: dict, tracing: dict,
+                    encryption: dict, accept: Callable[[StateMachine], object],
+                    on_create: Callable[[StateMachine], None] | None) -> tuple[StateMachine, bool]:
+    """The machine of this name, which `accept` checks (raising when the request is no repeat of it), or a new
+    one that `on_create` completes in the same transaction. Checks of the request come before: compiling a
+    large definition must not hold the database's write lock."""
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # SQLite's IMMEDIATE transactions: the look and the insert are one step
+            existing = StateMachine.objects.filter(name=name).select_related("revision").first()
+            if existing is not None:
+                accept(existing)
+                return existing, False
             machine = StateMachine.objects.create(
-                name=name, type=type, role_arn=role_arn,
-                logging_configuration=check_logging_configuration(logging),
-                tracing_configuration=tracing_configuration(tracing),
-                encryption_configuration=check_encryption_configuration(encryption),
-            )
+                name=name, type=type, role_arn=role_arn, logging_configuration=logging,
+                tracing_configuration=tracing, encryption_configuration=encryption)
             machine.revision = StateMachineRevision.objects.create(
                 state_machine=machine, definition=definition, role_arn=role_arn)
             machine.save(update_fields=["revision"])
-    except IntegrityError:
-        raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{name}'") from None
-    return machine
+            if on_create is not None:
+                on_create(machine)
+    except IntegrityError:  # a database that does not serialise the look: the name was inserted meanwhile
+        existing = StateMachine.objects.filter(name=name).select_related("revision").first()
+        if existing is None:
+            raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{name}'") from None
+        accept(existing)
+        return existing, False
+    return machine, True
+
+
+def _same_or_refused(existing: StateMachine, definition: str, role_arn: str, type: str) -> None:
+    if existing.status == StateMachine.DELETING:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
+    if (existing.definition, existing.role_arn, existing.type) != (definition, role_arn, type):
+        raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
 
 
 def update_state_machine(machine: StateMachine, *, definition: str | None = None,
@@ -256,8 +299,9 @@ def create_state_machine_and_publish(*, name: str, definition: str, role_arn: st
                                      tracing: dict | None = None, encryption: dict | None = None,
                                      tags: Iterable[dict] = (), publish: bool = False,
                                      version_description: str | None = None,
-                                     ) -> tuple[StateMachine, StateMachineVersion | None]:
-    """CreateStateMachine as AWS has it: tagged, optionally published as version 1, and idempotent.
+                                     ) -> tuple[StateMachine, StateMachineVersion | None, bool]:
+    """CreateStateMachine as AWS has it: tagged, optionally published as version 1, and idempotent:
+    (the machine, its version 1 or None, whether this call made the machine).
 
     AWS: a repeated request with the same name, definition, type, logging, tracing, encryption, publish and
     version description is the same state machine (a different role or tags are ignored); anything else with
@@ -265,27 +309,40 @@ def create_state_machine_and_publish(*, name: str, definition: str, role_arn: st
     """
     if version_description is not None and not publish:
         raise errors.ValidationException("Version description can only be set when publish is true")
+    _check_new(name, definition, type)
     logging, tracing = check_logging_configuration(logging), tracing_configuration(tracing)
     encryption = check_encryption_configuration(encryption)
-    existing = StateMachine.objects.select_related("revision").filter(name=name).first()
-    if existing is not None:
-        if existing.status == StateMachine.DELETING:
-            raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
-        same = (existing.definition, existing.type, logging_configuration(existing.logging_configuration),
-                tracing_configuration(existing.tracing_configuration),
-                encryption_configuration(existing.encryption_configuration)
-                ) == (definition, type, logging, tracing, encryption)
-        version = existing.versions.order_by("-number").first() if publish else None
-        if same and (not publish or (version is not None and version.revision_id == existing.revision_id
-                                     and version.description == (version_description or ""))):
-            return existing, version
-        raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
-    with transaction.atomic():
-        machine = create_state_machine(name=name, definition=definition, role_arn=role_arn, type=type,
-                                       logging=logging, tracing=tracing, encryption=encryption)
+
+    def complete(machine: StateMachine) -> None:
         tag_resource(machine.arn, tags)
-        version = publish_state_machine_version(machine, description=version_description) if publish else None
-    return machine, version
+        if publish:
+            publish_state_machine_version(machine, description=version_description)
+
+    def repeated(existing: StateMachine) -> None:
+        _repeated(existing, definition=definition, type=type, logging=logging, tracing=tracing,
+                  encryption=encryption, publish=publish, version_description=version_description)
+
+    machine, created = _insert_or_find(name=name, definition=definition, role_arn=role_arn, type=type,
+                                       logging=logging, tracing=tracing, encryption=encryption, accept=repeated,
+                                       on_create=complete)
+    version = machine.versions.order_by("-number").first() if publish else None
+    return machine, version, created
+
+
+def _repeated(existing: StateMachine, *, definition: str, type: str, logging: dict, tracing: dict, encryption: dict,
+              publish: bool, version_description: str | None) -> None:
+    """Whether a CreateStateMachine repeats the one that made `existing` (AWS returns that machine); raises why
+    not."""
+    if existing.status == StateMachine.DELETING:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
+    same = (existing.definition, existing.type, logging_configuration(existing.logging_configuration),
+            tracing_configuration(existing.tracing_configuration),
+            encryption_configuration(existing.encryption_configuration)
+            ) == (definition, type, logging, tracing, encryption)
+    version = existing.versions.order_by("-number").first() if publish else None
+    if not (same and (not publish or (version is not None and version.revision_id == existing.revision_id
+                                      and version.description == (version_description or "")))):
+        raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
 
 
 def update_state_machine_and_publish(machine: StateMachine, *, definition: str | None = None,

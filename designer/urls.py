@@ -8,6 +8,7 @@ from designer import views
 urlpatterns = [
     path("", include("executions.aws.urls")),  # the AWS-compatible endpoint: POST /aws, and POST / with X-Amz-Target
     path("", views.home, name="home"),
+    path("validator/", views.validator, name="validator"),
     path("api/validate", views.ValidateView.as_view(), name="validate"),
     # drf-spectacular serves its schema to anyone by default; like the rest of the API it needs a signed-in user.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),

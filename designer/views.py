@@ -4,7 +4,7 @@ from pathlib import Path
 import yaml
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from designer import drafts, errors, layouts, services
+from designer import creation, drafts, errors, layouts, services
 from designer.accounts import audit, permissions
 from designer.models import StateMachine
 from designer.serializers import (
@@ -37,6 +37,13 @@ DEMO_DEFINITION = Path(__file__).resolve().parent / "demo" / "order.asl.json"
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The site's front door is the workflows (drawing and running them is what people come for)."""
+    return redirect("machines")
+
+
+@login_required
+def validator(request: HttpRequest) -> HttpResponse:
+    """The validator page: paste a definition, see the diagnostics."""
     return render(request, "designer/home.html", {"demo_definition": DEMO_DEFINITION.read_text()})
 
 
@@ -80,23 +87,9 @@ class StateMachineListView(APIView):
 
     @extend_schema(request=StateMachineCreateSerializer, responses={201: StateMachineSerializer})
     def post(self, request: Request) -> Response:
-        if not permissions.can_create_state_machines(request.user):
-            raise permissions.AccessDeniedException(
-                f"User: {request.user.get_username()} is not authorized to create state machines "
-                "(needs the account-wide create_statemachine permission)")
         data = _valid(StateMachineCreateSerializer, request.data)
-        existed = StateMachine.objects.filter(name=data["name"]).exists()
-        machine = services.create_state_machine(**data)
-        if existed:
-            # CreateStateMachine repeats idempotently, but only for someone who may see the machine: nobody
-            # becomes admin of someone else's machine by sending its definition again.
-            if not permissions.has_permission(request.user, permissions.VIEW, machine):
-                raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{machine.arn}'")
-        else:
-            permissions.make_creator_admin(machine, request.user)
-            audit.record(audit.Actor.of(request, audit.API), "state_machine.create", target=machine.arn,
-                         type=machine.type)
-        return Response(StateMachineSerializer(machine).data, status=201)
+        created = creation.create_state_machine_for(request.user, audit.Actor.of(request, audit.API), **data)
+        return Response(StateMachineSerializer(created.machine).data, status=201)
 
 
 class StateMachineDetailView(APIView):
@@ -214,7 +207,8 @@ class TemplateListView(APIView):
 
 class StateMachineExportView(APIView):
     """GET ?format=json|yaml: the current definition as a file to download. JSON is the stored text exactly as
-    saved; YAML is the same document converted."""
+    saved; YAML is the same document converted. POST {"definition": text} ?format=...: the same for a definition
+    being edited and not saved yet (the designer's Export buttons export what it holds); nothing is stored."""
 
     content_negotiation_class = DownloadNegotiation
 
@@ -223,18 +217,41 @@ class StateMachineExportView(APIView):
                               (200, "application/yaml"): OpenApiResponse(OpenApiTypes.STR)})
     def get(self, request: Request, name: str) -> HttpResponse:
         machine = get_state_machine(name, request.user)
-        kind = request.query_params.get("format", "json")
-        if kind == "json":
-            body, content_type = machine.definition, "application/json"
-        elif kind == "yaml":
-            document = json.loads(machine.definition)
-            body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-            content_type = "application/yaml"
-        else:
-            raise errors.ValidationException(f"format must be json or yaml, not '{kind}'")
-        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{machine.name}.asl.{kind}"'
-        return response
+        return _download(machine.name, machine.definition, request.query_params.get("format", "json"))
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "yaml"])],
+                   request=ValidateDefinitionSerializer,
+                   responses={(200, "application/json"): OpenApiTypes.OBJECT,
+                              (200, "application/yaml"): OpenApiResponse(OpenApiTypes.STR)})
+    def post(self, request: Request, name: str) -> HttpResponse:
+        machine = get_state_machine(name, request.user)
+        text = _valid(ValidateDefinitionSerializer, request.data)["definition"]
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            raise errors.ValidationException(f"The definition is not JSON: {error}") from None
+        except RecursionError:
+            raise errors.ValidationException("The definition is nested too deeply to export") from None
+        if not isinstance(document, dict):
+            raise errors.ValidationException("The definition must be a JSON object")
+        return _download(machine.name, text, request.query_params.get("format", "json"))
+
+
+def _download(name: str, text: str, kind: str) -> HttpResponse:
+    """A definition's JSON text as a JSON or YAML file (attachment) named after the machine."""
+    if kind == "json":
+        body, content_type = text, "application/json"
+    elif kind == "yaml":
+        try:
+            body = yaml.safe_dump(json.loads(text), sort_keys=False, allow_unicode=True)
+        except RecursionError:
+            raise errors.ValidationException("The definition is nested too deeply to export as YAML") from None
+        content_type = "application/yaml"
+    else:
+        raise errors.ValidationException(f"format must be json or yaml, not '{kind}'")
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.asl.{kind}"'
+    return response
 
 
 def _valid(serializer_class, data) -> dict:

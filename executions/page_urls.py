@@ -1,10 +1,10 @@
 """Pages of workflows and executions: the machine list, a machine, an execution (live), the inbox."""
 from django.urls import path
 
-from executions import inbox, pages
+from executions import inbox, machine_list, pages
 
 urlpatterns = [
-    path("machines/", pages.machines, name="machines"),
+    path("machines/", machine_list.machines, name="machines"),  # GET the list, POST to create one
     path("machines/<str:name>/", pages.machine, name="machine"),
     path("machines/<str:name>/design/", pages.design, name="machine-design"),
     path("machines/<str:name>/start", pages.start, name="machine-start"),

@@ -1,4 +1,4 @@
-"""Pages of workflows and executions: the machines a person may see, one machine (run it, export it, manage who
+"""Pages of workflows and executions (the machine list is machine_list.py): one machine (run it, export it, manage who
 may use it) and one execution (watched live through executions/consumers.py).
 
 Every view asks designer.accounts.permissions. A machine, or an execution of one, that the user may not view is
@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -83,16 +82,6 @@ def pretty_json(text: str | None) -> str:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
         return text
-
-
-@login_required
-@require_GET
-def machines(request):
-    last = Execution.objects.filter(state_machine=OuterRef("pk")).order_by("-start_date", "-id")
-    rows = permissions.with_permission(request.user).annotate(
-        last_status=Subquery(last.values("status")[:1]), last_execution=Subquery(last.values("pk")[:1]))
-    listed = [{"machine": m, "permissions": sorted(permissions.permissions_on(request.user, m))} for m in rows]
-    return render(request, "executions/machines.html", {"rows": listed})
 
 
 @login_required

@@ -115,10 +115,16 @@ def test_demo_workflow_shows_choice_parallel_and_map():
 def test_home_page_needs_a_signed_in_user(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/login/?next=/"
+    assert client.get("/validator/")["Location"] == "/login/?next=/validator/"
 
 
-def test_home_page_renders_the_editor_with_the_demo(admin_client):
+def test_home_page_is_the_workflows(admin_client):
     response = admin_client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/machines/"
+
+
+def test_validator_page_renders_the_editor_with_the_demo(admin_client):
+    response = admin_client.get("/validator/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Validator · Flowdeck</title>" in html

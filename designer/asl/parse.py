@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 
 __all__ = [
     "DefinitionSyntaxError",
     "DefinitionTooDeepError",
     "DuplicateKey",
+    "MAX_DEPTH",
+    "MAX_INTEGER_DIGITS",
     "parse_definition",
     "parse_definition_lenient",
 ]
 
 # The position-finding scanner recurses (two frames a level); past this depth it gives up and
 # reports the definition as too deeply nested. `json.loads` itself refuses ~1,500 levels.
-_SCAN_LIMIT = 400
+MAX_DEPTH = _SCAN_LIMIT = 400
+# Python turns at most this many decimal digits into an int (a guard against quadratic conversion); json.loads
+# raises a bare ValueError past it. No float can hold such a number either, and json.dumps could not write it
+# back, so the interpreter could not carry it: the definition is refused, with the number's position.
+MAX_INTEGER_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
 class DefinitionSyntaxError(ValueError):
@@ -81,9 +88,9 @@ def parse_definition_lenient(text: str) -> tuple[dict, list[DuplicateKey]]:
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise DefinitionSyntaxError(_describe(exc.msg), exc.lineno, exc.colno) from None
-    except (_ConstantFound, RecursionError):
+    except (_ConstantFound, RecursionError, ValueError):  # ValueError: an integer of too many digits
         scan = _Scanner(text)
-        scan.run()  # raises with the position of the NaN/Infinity or of the excessive nesting
+        scan.run()  # raises with the position of the NaN/Infinity, the long integer or the excessive nesting
         raise DefinitionSyntaxError("Invalid JSON") from None  # pragma: no cover - scanner always raises
     if not isinstance(value, dict):
         line, column = _position(text, _first_significant(text))
@@ -139,7 +146,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _LITERALS = (("true", True), ("false", False), ("null", None))
 
 
@@ -187,6 +194,9 @@ class _Scanner:
                 self.fail(f"'{word}' is not a valid JSON value", index)
         match = _NUMBER.match(text, index)
         if match:
+            digits = len(match.group(1))
+            if digits > MAX_INTEGER_DIGITS and not match.group(2) and not match.group(3):
+                self.fail(f"The number has {digits:,} digits; an integer has at most {MAX_INTEGER_DIGITS:,}", index)
             return match.end()
         self.fail(_describe("Expecting value"), index)
 

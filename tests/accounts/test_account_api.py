@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from designer.accounts import audit, credentials, permissions, secrets
 from designer.accounts.models import AccessKey, ApiToken, AuditEvent
+from designer.models import StateMachine
 from designer.services import create_state_machine
 from tests.executions.runtime import make_machine
 
@@ -87,7 +88,7 @@ def test_a_session_needs_a_csrf_token_for_unsafe_calls(bob, settings):
     refused = client.post("/api/account/tokens/", {"name": "ci"}, format="json")
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
     assert not ApiToken.objects.exists()
-    client.get("/")  # a page with a form sets the CSRF cookie, as the browser's would be
+    client.get("/validator/")  # a page with a form sets the CSRF cookie, as the browser's would be
     accepted = client.post("/api/account/tokens/", {"name": "ci"}, format="json",
                            HTTP_X_CSRFTOKEN=client.cookies[settings.CSRF_COOKIE_NAME].value)
     assert accepted.status_code == 201
@@ -331,3 +332,23 @@ def test_the_export_of_a_machine_definition(api_client):
     assert as_yaml.content.decode().startswith("StartAt: P\nStates:\n  P:\n    Type: Pass\n    End: true\n")
     assert api_client.get("/api/state-machines/Orders/export/?format=xml").status_code == 400
     assert not AuditEvent.objects.exists()  # reading is not audited
+
+
+def test_the_export_of_a_definition_being_edited(api_client):
+    """The designer exports what it holds, saved or not: the text posted, as is or as YAML; nothing is stored."""
+    create_state_machine(name="Orders", definition=json.dumps(PASS), role_arn="arn:aws:iam::123456789012:role/flowdeck")
+    edited = '{"Comment": "unsaved", "StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1.50, "End": true}}}'
+    url = "/api/state-machines/Orders/export/"
+    as_json = api_client.post(url, {"definition": edited}, format="json")
+    assert as_json.status_code == 200 and as_json.content.decode() == edited
+    assert as_json["Content-Disposition"] == 'attachment; filename="Orders.asl.json"'
+    as_yaml = api_client.post(f"{url}?format=yaml", {"definition": edited}, format="json")
+    assert as_yaml["Content-Type"].startswith("application/yaml")
+    assert as_yaml.content.decode().startswith("Comment: unsaved\nStartAt: P\nStates:\n  P:\n    Type: Pass\n")
+    assert json.loads(StateMachine.objects.get(name="Orders").definition) == PASS  # nothing saved
+    for bad, message in [("{", "not JSON"), ("[1]", "JSON object"), ("[" * 100_000 + "]" * 100_000, "nested too deeply")]:
+        refused = api_client.post(url, {"definition": bad}, format="json")
+        assert (refused.status_code, refused.json()["code"]) == (400, "ValidationException")
+        assert message in refused.json()["message"]
+    assert api_client.post(f"{url}?format=xml", {"definition": edited}, format="json").status_code == 400
+    assert api_client.post("/api/state-machines/Nope/export/", {"definition": edited}, format="json").status_code == 404

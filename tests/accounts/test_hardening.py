@@ -95,6 +95,25 @@ async def test_a_declared_oversized_body_is_refused_before_it_is_read():
 
 
 @pytest.mark.asyncio
+async def test_a_browser_sending_an_oversized_form_gets_a_page_that_says_so():
+    received = []
+    app = BodySizeLimit(await _recording_app(received), max_bytes=10)
+    headers = [(b"content-length", b"5000000"), (b"accept", b"text/html,application/xhtml+xml,*/*;q=0.8")]
+    communicator = await _request(app, headers, [b"x" * 11])
+    start = await communicator.receive_output()
+    body = (await communicator.receive_output())["body"].decode()
+    assert start["status"] == 413 and (b"content-type", b"text/html; charset=utf-8") in start["headers"]
+    assert "It is 5,000,000 bytes; this server takes at most 10 bytes in one request." in body
+    assert received == []
+    # It never passes through Django's middleware: the security headers are its own.
+    headers = dict(start["headers"])
+    assert headers[b"content-security-policy"] == (
+        b"default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    assert (headers[b"x-frame-options"], headers[b"x-content-type-options"], headers[b"referrer-policy"]) == (
+        b"DENY", b"nosniff", b"same-origin")
+
+
+@pytest.mark.asyncio
 async def test_a_chunked_body_is_cut_off_once_past_the_limit_and_a_small_one_passes():
     received = []
     app = BodySizeLimit(await _recording_app(received), max_bytes=10)

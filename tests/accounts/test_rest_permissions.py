@@ -98,6 +98,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("api/state-machines/<str:name>/", "PATCH"): Row(EDIT, lambda w: f"{M}/", {"role_arn": "arn:aws:iam::1:role/x"}),
     ("api/state-machines/<str:name>/revisions/", "GET"): Row(VIEW, lambda w: f"{M}/revisions/"),
     ("api/state-machines/<str:name>/export/", "GET"): Row(VIEW, lambda w: f"{M}/export/?format=yaml"),
+    ("api/state-machines/<str:name>/export/", "POST"): Row(VIEW, lambda w: f"{M}/export/?format=yaml",
+                                                          {"definition": PASS}),
     ("api/state-machines/<str:name>/revisions/<str:revision_id>/", "GET"): Row(
         VIEW, lambda w: f"{M}/revisions/{w.machine.revision.revision_id}/"),
     ("api/state-machines/<str:name>/versions/", "GET"): Row(VIEW, lambda w: f"{M}/versions/"),

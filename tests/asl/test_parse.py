@@ -122,3 +122,14 @@ def test_round_trips_large_real_definition():
     }
     definition["States"]["S299"] = {"Type": "Succeed"}
     assert parse_definition(json.dumps(definition, indent=2)) == definition
+
+
+def test_an_integer_of_more_digits_than_python_reads_is_a_syntax_error_with_its_position():
+    # json.loads raised a bare ValueError (Python's int digit limit), not JSONDecodeError: a 500 on every path.
+    text = '{"StartAt": "A",\n "Result": -' + "9" * 4301 + "}"
+    with pytest.raises(DefinitionSyntaxError) as caught:
+        parse_definition(text)
+    assert (caught.value.message, caught.value.line, caught.value.column) == (
+        "The number has 4,301 digits; an integer has at most 4,300", 2, 12)
+    # The longest integer Python reads, and long numbers that are floats, still parse.
+    assert parse_definition('{"a": ' + "9" * 4300 + ', "b": 0.' + "1" * 5000 + '}')["a"] == int("9" * 4300)

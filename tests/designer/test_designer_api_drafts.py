@@ -173,3 +173,38 @@ def test_drafts_need_view_to_read_and_edit_to_write():
         assert getattr(stranger, method)(DRAFT, {"definition": "{}"}, format="json").status_code == 404
         assert getattr(APIClient(), method)(DRAFT, {"definition": "{}"}, format="json").status_code == 401
     assert not StateMachineDraft.objects.exists()
+
+
+HUGE_INTEGER = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true,\n "Result": ' + "9" * 4301 + "}}}"
+
+
+def test_an_integer_python_cannot_read_is_a_diagnostic_on_every_path(api_client):
+    # It was a bare ValueError: /api/validate, create and the draft's PUT answered 500, and the draft, once saved,
+    # made every GET of it a 500.
+    make_machine(PASS)
+    expected = [{"severity": "ERROR", "code": "INVALID_JSON_DESCRIPTION", "location": "",
+                 "message": "Invalid JSON: The number has 4,301 digits; an integer has at most 4,300 at line 2, "
+                            "column 12"}]
+    validated = api_client.post("/api/validate", {"definition": HUGE_INTEGER}, format="json")
+    assert (validated.status_code, validated.json()) == (200, {"result": "FAIL", "diagnostics": expected})
+    created = api_client.post("/api/state-machines/", {"name": "Huge", "definition": HUGE_INTEGER}, format="json")
+    assert created.status_code == 400 and "4,301 digits" in json.dumps(created.json())
+    assert not StateMachine.objects.filter(name="Huge").exists()
+    saved = api_client.put(DRAFT, {"definition": HUGE_INTEGER}, format="json")
+    assert saved.status_code == 200 and saved.json()["draft"]["diagnostics"] == expected
+    assert api_client.get(DRAFT).json()["draft"]["diagnostics"] == expected
+
+
+def test_a_draft_loads_even_when_the_validator_fails_on_it(api_client, monkeypatch, caplog):
+    make_machine(PASS)
+    api_client.put(DRAFT, {"definition": '{"StartAt": "P"}'}, format="json")
+
+    def broken(definition, severity):
+        raise RuntimeError("a validator bug")
+
+    monkeypatch.setattr("designer.drafts.validate", broken)
+    draft = api_client.get(DRAFT)
+    assert draft.status_code == 200
+    assert (draft.json()["draft"]["definition"], draft.json()["draft"]["result"]) == ('{"StartAt": "P"}', "FAIL")
+    assert [d["code"] for d in draft.json()["draft"]["diagnostics"]] == ["VALIDATION_FAILED"]
+    assert "The validator failed on a draft" in caplog.text

@@ -111,7 +111,7 @@ def test_both_paths_answer_and_an_empty_body_is_an_empty_request(post):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_home_page_stays_at_the_root(client, admin_client):
-    response = admin_client.get("/")  # the home page needs a signed-in user
+    response = admin_client.get("/", follow=True)  # the home page (the workflows) needs a signed-in user
     assert response.status_code == 200 and b"<html" in response.content.lower()
     # A POST without X-Amz-Target is not an AWS request: it reaches the home view, with its CSRF check.
     csrf_client = type(client)(enforce_csrf_checks=True)

@@ -71,6 +71,15 @@ def test_create_refuses_bad_names_and_definitions(sfn, unchecked):
     with pytest.raises(sfn.exceptions.ValidationException) as excinfo:
         unchecked.create_state_machine(name="Orders", definition=PASS)
     assert "Value null at 'roleArn' failed to satisfy constraint: Member must not be null" in error_of(excinfo)[1]
+    # More digits than Python reads into an int: a bare ValueError (an internal error) before.
+    huge = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Result": ' + "9" * 4301 + "}}}"
+    with pytest.raises(sfn.exceptions.InvalidDefinition) as excinfo:
+        sfn.create_state_machine(name="Huge", definition=huge, roleArn=ROLE)
+    assert "The number has 4,301 digits; an integer has at most 4,300 at line 1, column 74" in error_of(excinfo)[1]
+    validated = sfn.validate_state_machine_definition(definition=huge)
+    assert [(d["code"], d["message"]) for d in validated["diagnostics"]] == [
+        ("INVALID_JSON_DESCRIPTION",
+         "Invalid JSON: The number has 4,301 digits; an integer has at most 4,300 at line 1, column 74")]
 
 
 def test_describe_errors(sfn):

@@ -99,7 +99,7 @@ def test_the_machine_list_shows_only_what_each_user_may_view(orders, people, adm
     everything = client_for(admin_user).get("/machines/")
     assert [m["machine"].name for m in everything.context["rows"]] == ["Orders", "Other"]
     row = client_for(people["rex"]).get("/machines/").context["rows"][0]
-    assert row["permissions"] == ["execute", "view"] and row["machine"].last_status == "SUCCEEDED"
+    assert row["permissions"] == ["execute", "view"] and row["machine"].last_execution.status == "SUCCEEDED"
 
 
 def test_a_machine_page_is_a_404_without_view_exactly_like_a_missing_one(orders, people):
