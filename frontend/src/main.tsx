@@ -4,6 +4,7 @@ import "@xyflow/react/dist/style.css";
 import "./app/designer.css";
 import "./app/code/code.css";
 import "./app/toolbar/toolbar.css";
+import "./app/inspector/inspector.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Designer } from "./app/Designer";

@@ -74,7 +74,9 @@ def live_server_url(django_db_setup) -> str:
     logs = Path(settings.VAR_DIR) / "browser-logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "FLOWDECK_DATABASE_URL": f"sqlite:///{database}", "FLOWDECK_VAR_DIR": str(settings.VAR_DIR),
-           "FLOWDECK_FUNCTIONS": "tests.browser.functions", "PYTHONPATH": str(ROOT)}
+           "FLOWDECK_FUNCTIONS": "tests.browser.functions", "PYTHONPATH": str(ROOT),
+           # Every test signs in from 127.0.0.1, dozens a minute; the login limit has its own tests (tests/accounts).
+           "FLOWDECK_LOGIN_RATE_LIMIT": "100000"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     port = _free_port()
     server_log, worker_log = logs / "daphne.log", logs / "worker.log"
@@ -132,6 +134,15 @@ def log_in(page, user, password: str) -> None:
     page.locator("form").filter(has=page.locator("input[name=password]")).locator("[type=submit]").click()
     page.wait_for_load_state()
     assert "/login/" not in page.url, f"logging in as {user} failed: {page.url}"
+
+
+def watch_errors(page, *, console: bool = True) -> list[str]:
+    """The page's uncaught script errors (and, with console, what it logs as errors), collected as they come."""
+    errors: list[str] = []
+    if console:
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
 
 
 def screenshot(page, name: str) -> Path:

@@ -8,30 +8,23 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from designer import services
 from designer.accounts import permissions
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import screenshot
+from tests.browser.designer_helpers import graph, make_machine, make_user, pairs, save_revision, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLE = "arn:aws:iam::123456789012:role/flowdeck"
 NESTED = ROOT / "frontend" / "corpus" / "062-parallel-in-map-in-parallel.asl.json"
 BLANK = ROOT / "designer" / "templates_library" / "blank.asl.json"
 
 
 def _open(new_page, django_user_model, machine, permission):
-    user = django_user_model.objects.create_user("dana", password="dana-pass-1234")
-    permissions.grant(machine, permission, user=user)
-    page = new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    log_in(page, user, "dana-pass-1234")
+    """Dana, with `permission` on `machine`, on its design page (script and console errors in page.problems)."""
+    page = signed_in_page(new_page, make_user(django_user_model, machine, "dana", permission))
     page.goto(f"/machines/{machine.name}/design/")
-    canvas = page.get_by_role("application", name=f"Graph of {machine.name}")
-    expect(canvas).to_be_visible()
-    return page, canvas, problems
+    expect(graph(page, machine.name)[0]).to_be_visible()
+    return page
 
 
 def _box(locator):
@@ -46,10 +39,9 @@ def _inside(inner, outer) -> bool:
 
 
 def test_nested_parallel_in_map_in_parallel_is_drawn_as_nested_groups(new_page, django_user_model):
-    machine = services.create_state_machine(name="Nested", definition=NESTED.read_text(), role_arn=ROLE)
-    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.VIEW)
-
-    group = lambda name: canvas.get_by_role("group", name=name, exact=True)  # noqa: E731
+    machine = make_machine("Nested", NESTED.read_text())
+    page = _open(new_page, django_user_model, machine, permissions.VIEW)
+    canvas, group = graph(page, "Nested")
     chain = [group("State Top fan-out, Parallel"), group("Branch 1 of Top fan-out"),
              group("State For each order, Map"), group("Item processor of For each order"),
              group("State Order checks, Parallel"), group("Branch 1 of Order checks"),
@@ -66,7 +58,7 @@ def test_nested_parallel_in_map_in_parallel_is_drawn_as_nested_groups(new_page, 
     # 6 Start edges, 2 Next (Top fan-out -> Finish, Order checks -> Order checked), 6 to an End marker.
     expect(canvas.locator(".react-flow__edge")).to_have_count(14)
     screenshot(page, "designer-nested-groups")
-    assert problems == []
+    assert page.problems == []
 
 
 def _settled_box(page, locator):
@@ -91,15 +83,10 @@ def _drag(page, source, target) -> None:
     page.mouse.up()
 
 
-def _pairs(text: str) -> list:
-    """JSON with every object as a list of (key, value) pairs: equal only with the same keys in the same order."""
-    return json.loads(text, object_pairs_hook=list)
-
-
 def test_a_workflow_built_from_nothing(new_page, django_user_model):
-    machine = services.create_state_machine(name="Blank", definition=BLANK.read_text(), role_arn=ROLE)
-    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.EDIT)
-    node = lambda label: canvas.get_by_role("group", name=label, exact=True)  # noqa: E731
+    machine = make_machine("Blank", BLANK.read_text())
+    page = _open(new_page, django_user_model, machine, permissions.EDIT)
+    canvas, node = graph(page, machine.name)
     expect(node("State Start, Pass")).to_be_visible()
     pane = canvas.locator(".react-flow__pane")
     box = _box(pane)
@@ -156,7 +143,7 @@ def test_a_workflow_built_from_nothing(new_page, django_user_model):
         if answer["revision_id"] != before:
             break
         page.wait_for_timeout(100)
-    assert _pairs(answer["definition"]) == _pairs(json.dumps(expected))
+    assert pairs(answer["definition"]) == pairs(json.dumps(expected))
 
     # Positions went to the layout record (the rename followed), never into the ASL.
     for _ in range(50):
@@ -171,13 +158,13 @@ def test_a_workflow_built_from_nothing(new_page, django_user_model):
     page.reload()
     for label in ("State Start, Pass", "State Pass, Pass", "State Call API, Task"):
         expect(node(label)).to_be_visible()
-    assert problems == []
+    assert page.problems == []
 
 
 def test_insert_on_an_edge_duplicate_delete_catch_and_move(new_page, django_user_model):
-    machine = services.create_state_machine(name="Edits", definition=BLANK.read_text(), role_arn=ROLE)
-    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.EDIT)
-    node = lambda label: canvas.get_by_role("group", name=label, exact=True)  # noqa: E731
+    machine = make_machine("Edits", BLANK.read_text())
+    page = _open(new_page, django_user_model, machine, permissions.EDIT)
+    canvas, node = graph(page, machine.name)
     edit = page.get_by_role("toolbar", name="Edit")
     palette = page.get_by_role("navigation", name="Palette")
     expect(node("State Start, Pass")).to_be_visible()
@@ -240,12 +227,28 @@ def test_insert_on_an_edge_duplicate_delete_catch_and_move(new_page, django_user
         page.wait_for_timeout(100)
     assert abs(_box(node("State Wait, Wait"))["x"] - wait["x"]) < 3
     page.keyboard.press("Control+Shift+z")
+    for _ in range(50):
+        if _box(node("State Wait, Wait"))["x"] - wait["x"] > 30:
+            break
+        page.wait_for_timeout(100)
     screenshot(page, "designer-edits")
+    # Reset layout forgets the dragged position: the automatic place again, and the layout record empties.
+    edit.get_by_role("button", name="Reset layout").click()
+    for _ in range(50):
+        if abs(_box(node("State Wait, Wait"))["x"] - wait["x"]) < 3:
+            break
+        page.wait_for_timeout(100)
+    assert abs(_box(node("State Wait, Wait"))["x"] - wait["x"]) < 3
+    expect(edit.get_by_role("button", name="Reset layout")).to_be_disabled()
+    for _ in range(50):
+        if page.request.get(f"{api}layout/").json()["positions"] == {}:
+            break
+        page.wait_for_timeout(100)
+    assert page.request.get(f"{api}layout/").json()["positions"] == {}
 
-    page.get_by_role("toolbar", name="Definition").get_by_role("button", name="Save").click()
-    expect(page.get_by_role("toolbar", name="Definition").get_by_role("status")).to_contain_text("Saved: revision")
+    save_revision(page)
     saved = page.request.get(api).json()["definition"]
-    assert _pairs(saved) == _pairs(json.dumps({
+    assert pairs(saved) == pairs(json.dumps({
         "Comment": "A new workflow: one Pass state to start from.",
         "StartAt": "Wait",
         "States": {
@@ -257,13 +260,13 @@ def test_insert_on_an_edge_duplicate_delete_catch_and_move(new_page, django_user
                      "End": True, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Fail"}]},
         },
     }))
-    assert problems == []
+    assert page.problems == []
 
 
 def test_a_state_dropped_into_a_parallel_branch_joins_it(new_page, django_user_model):
-    machine = services.create_state_machine(name="Groups", definition=BLANK.read_text(), role_arn=ROLE)
-    page, canvas, problems = _open(new_page, django_user_model, machine, permissions.EDIT)
-    node = lambda label: canvas.get_by_role("group", name=label, exact=True)  # noqa: E731
+    machine = make_machine("Groups", BLANK.read_text())
+    page = _open(new_page, django_user_model, machine, permissions.EDIT)
+    canvas, node = graph(page, machine.name)
     palette = page.get_by_role("navigation", name="Palette")
     palette.get_by_role("button", name="Add Parallel state").click()
     expect(node("Branch 2 of Parallel")).to_be_visible()
@@ -275,6 +278,7 @@ def test_a_state_dropped_into_a_parallel_branch_joins_it(new_page, django_user_m
     canvas.get_by_role("button", name="Fit View").click()
     assert _inside(_box(node("State Pass, Pass")), _box(branch))  # the branch grew to hold it
     assert _inside(_box(branch), _box(node("State Parallel, Parallel")))
-    expect(page.get_by_role("textbox", name="Definition (ASL JSON)")).to_contain_text('"Pass": {')
+    # (the code view is the other tab: hidden, still there)
+    expect(page.get_by_role("textbox", name="Definition (ASL JSON)", include_hidden=True)).to_contain_text('"Pass": {')
     screenshot(page, "designer-drop-into-branch")
-    assert problems == []
+    assert page.problems == []

@@ -4,11 +4,11 @@ problems list (grouped by state)."""
 import json
 
 import pytest
+import yaml
 from playwright.sync_api import expect
 
-from designer import services
-from designer.accounts import permissions
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import screenshot
+from tests.browser.designer_helpers import open_designer, replace_code, save_revision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,24 +20,9 @@ TWO_STATES = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Second"}
 @pytest.fixture
 def editor_page(new_page, django_user_model):
     """Edna, who may edit CodeDemo, on its design page; the page's script errors are collected in page.problems."""
-    machine = services.create_state_machine(name="CodeDemo", definition=json.dumps(ONE_STATE, indent=2),
-                                            role_arn="arn:aws:iam::123456789012:role/flowdeck")
-    edna = django_user_model.objects.create_user("edna", password="edna-pass-1234")
-    permissions.grant(machine, permissions.EDIT, user=edna)
-    page = new_page()
-    page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    log_in(page, edna, "edna-pass-1234")
-    page.goto("/machines/CodeDemo/design/")
+    page = open_designer(new_page, django_user_model, "CodeDemo", ONE_STATE)
+    page.get_by_role("tab", name="Code").click()  # (the Inspector is the pane's first tab)
     return page
-
-
-def replace_text(page, text: str) -> None:
-    editor = page.get_by_role("textbox", name="Definition (ASL JSON)")
-    editor.click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(text)
 
 
 def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page):
@@ -50,7 +35,7 @@ def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page)
     expect(problems).to_contain_text("No problems")
 
     # Typing: a second state appears on the canvas.
-    replace_text(page, json.dumps(TWO_STATES, indent=2))
+    replace_code(page, json.dumps(TWO_STATES, indent=2))
     expect(canvas.get_by_role("group", name="State Second, Succeed", exact=True)).to_be_visible()
     # Typing key by key (the graph follows as soon as the text parses again).
     editor.click()
@@ -74,7 +59,7 @@ def test_typing_in_the_code_view_changes_the_graph_and_marks_errors(editor_page)
 
     # A validator diagnostic: a Next to no state is marked on that value and listed under its state.
     broken = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}, "B": {"Type": "Succeed"}}}
-    replace_text(page, json.dumps(broken, indent=2))
+    replace_code(page, json.dumps(broken, indent=2))
     expect(canvas.get_by_role("group", name="State B, Succeed", exact=True)).to_be_visible()
     marked = page.locator(".cm-lintRange-error")
     expect(marked.first).to_be_visible()
@@ -95,7 +80,7 @@ def test_save_draft_publish_export_and_compare(editor_page):
 
     # An invalid definition (a Next to no state) is kept as a draft, and the page says so.
     broken = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}
-    replace_text(page, json.dumps(broken, indent=2))
+    replace_code(page, json.dumps(broken, indent=2))
     expect(toolbar.get_by_text("Unsaved changes")).to_be_visible()
     expect(toolbar.get_by_role("button", name="Publish version")).to_be_disabled()
     toolbar.get_by_role("button", name="Save").click()
@@ -107,16 +92,16 @@ def test_save_draft_publish_export_and_compare(editor_page):
     screenshot(page, "designer-code-draft")
 
     # A valid change is saved as a revision, the draft goes, and a reload shows it.
-    replace_text(page, json.dumps(TWO_STATES, indent=2))
+    replace_code(page, json.dumps(TWO_STATES, indent=2))
     expect(canvas.get_by_role("group", name="State Second, Succeed", exact=True)).to_be_visible()
-    toolbar.get_by_role("button", name="Save").click()
-    expect(toolbar.get_by_role("status")).to_contain_text("Saved: revision")
+    save_revision(page)
     machine.refresh_from_db()
     assert machine.revisions.count() == 2
     assert json.loads(machine.definition) == TWO_STATES
     expect(toolbar.get_by_text("Unsaved changes")).to_have_count(0)
     assert not StateMachineDraft.objects.filter(state_machine=machine).exists()
     page.reload()
+    page.get_by_role("tab", name="Code").click()
     expect(page.get_by_role("application", name="Graph of CodeDemo").get_by_role("group", name="State Second, Succeed", exact=True)).to_be_visible()
     expect(page.get_by_role("textbox", name="Definition (ASL JSON)")).to_contain_text('"Second"')
 
@@ -127,12 +112,12 @@ def test_save_draft_publish_export_and_compare(editor_page):
 
     # Export JSON: the file is the definition the REST API holds.
     with page.expect_download() as download:
-        toolbar.get_by_role("link", name="Export JSON").click()
+        toolbar.get_by_role("button", name="Export JSON").click()
     exported = json.loads(open(download.value.path()).read())
     rest = page.request.get("/api/state-machines/CodeDemo/").json()
     assert exported == json.loads(rest["definition"]) == TWO_STATES
     with page.expect_download() as download:
-        toolbar.get_by_role("link", name="Export YAML").click()
+        toolbar.get_by_role("button", name="Export YAML").click()
     assert "StartAt: A" in open(download.value.path()).read()
 
     # The graph as SVG and PNG.
@@ -153,8 +138,18 @@ def test_save_draft_publish_export_and_compare(editor_page):
     screenshot(page, "designer-code-diff")
 
     # Leaving with unsaved changes asks first.
-    replace_text(page, json.dumps(ONE_STATE, indent=2))
+    replace_code(page, json.dumps(ONE_STATE, indent=2))
     expect(toolbar.get_by_text("Unsaved changes")).to_be_visible()
+    # The exports are of what the designer holds, saved or not (and nothing is saved by them).
+    with page.expect_download() as download:
+        toolbar.get_by_role("button", name="Export JSON").click()
+    assert download.value.suggested_filename == "CodeDemo.asl.json"
+    assert json.loads(open(download.value.path()).read()) == ONE_STATE
+    with page.expect_download() as download:
+        toolbar.get_by_role("button", name="Export YAML").click()
+    assert download.value.suggested_filename == "CodeDemo.asl.yaml"
+    assert yaml.safe_load(open(download.value.path()).read()) == ONE_STATE
+    assert json.loads(page.request.get("/api/state-machines/CodeDemo/").json()["definition"]) == TWO_STATES
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
     page.close(run_before_unload=True)

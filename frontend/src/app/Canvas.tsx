@@ -2,6 +2,10 @@
  * The canvas: the store's document drawn by @xyflow/react, laid out by elkjs, with the layout record's
  * manual positions on top; and, when the user may edit, the gestures that change it (drop from the palette,
  * connect, reconnect, delete, drag to move). Every change goes through the store (store.ts, edits.ts).
+ *
+ * A large machine is first drawn with a provisional layout (src/asl/provisional.ts) while ELK works, which
+ * takes seconds for thousands of nodes: the page is usable at once, and ELK's layout replaces it when it comes
+ * (layoutSwitch.ts keeps the view on what the user looks at).
  */
 import {
   Background,
@@ -10,22 +14,58 @@ import {
   ReactFlow,
   useNodesState,
   useReactFlow,
+  useStore,
+  useStoreApi,
   type Connection,
   type Edge,
+  type NodeMouseHandler,
+  type OnNodeDrag,
   type OnSelectionChangeParams,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from "react";
-import { buildGraph, type Box } from "../asl";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { buildGraph, provisionalLayout, type AslGraph, type Box } from "../asl";
 import { toCanvasEdges, toCanvasNodes, type CanvasNode } from "./canvasGraph";
 import { RENAME_INPUT_ID } from "./EditBar";
 import { addFromTemplate, connect, insertTemplateOnEdge, reconnect, remove } from "./edits";
 import { autoLayout } from "./layout";
+import { absoluteBoxes, anchorNode, viewportKeeping } from "./layoutSwitch";
 import { nodeTypes } from "./nodeTypes";
 import { useDesigner, useDesignerStore } from "./store";
+import { useKeyboardMoves } from "./useKeyboardMoves";
 import { TEMPLATE_MIME, templateById, type TemplateEnv } from "./templates";
+import { markAfterPaint, markOnce, measureOnce } from "./timing";
 
 /** Fit the whole graph, but never magnify a small one beyond its natural size. */
-const FIT_VIEW = { maxZoom: 1, padding: 0.1 };
+export const FIT_VIEW = { maxZoom: 1, padding: 0.1 };
+/**
+ * Above this many nodes only those in view are rendered (their handles are known beforehand, nodeHandles.ts):
+ * every rendered node costs on the first paint and on each frame of a drag. Smaller machines keep every node in
+ * the document, reachable with the keyboard wherever it is.
+ */
+const RENDER_VISIBLE_ONLY_ABOVE = 300;
+/**
+ * Above this many nodes the canvas draws a provisional layout until ELK's comes (ELK takes about a second for
+ * 300 nodes on a loaded machine, and grows faster than linearly). Smaller machines wait for ELK: their first
+ * picture is ELK's, as it always was.
+ */
+export const PROVISIONAL_ABOVE = 300;
+const DELETE_KEYS = ["Delete", "Backspace"];
+/**
+ * The minimap: small enough to leave the graph in view on a laptop screen (React Flow's default is 200 x 150),
+ * and only for machines of some size: a handful of states fits the canvas readably, and the minimap would only
+ * cover some of them.
+ */
+const MINIMAP_SIZE = { width: 150, height: 100 };
+// Not over a provisional layout either: the minimap would show a picture about to change, and drawing every node
+// in it (the minimap is not virtualised) delays the first usable frame of a large machine.
+const MINIMAP_FROM_STATES = 10;
+
+/** What the canvas draws: a graph's layout, provisional (provisional.ts) or ELK's. */
+interface LaidOut {
+  readonly graph: AslGraph;
+  readonly boxes: Map<string, Box>;
+  readonly provisional: boolean;
+}
 
 export interface CanvasProps {
   readonly name: string;
@@ -39,29 +79,81 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
   const store = useDesignerStore();
   const doc = useDesigner((state) => state.history.present.doc);
   const record = useDesigner((state) => state.history.present.layout);
-  const graph = useMemo(() => buildGraph(doc), [doc]);
+  const graph = useMemo(() => measureOnce("designer:graph", () => buildGraph(doc)), [doc]);
+  const stateCount = useMemo(() => graph.nodes.filter((node) => node.kind === "state").length, [graph]);
   const edges = useMemo(() => toCanvasEdges(graph, { canEdit }), [graph, canEdit]);
-  const [laidOut, setLaidOut] = useState<{ graph: typeof graph; boxes: Map<string, Box> } | undefined>();
+  const [laidOut, setLaidOut] = useState<LaidOut | undefined>();
+  const shown = useRef<LaidOut | undefined>(undefined);
+  shown.current = laidOut;
   const [layoutError, setLayoutError] = useState<string | undefined>();
   const [nodes, setNodes, onNodesChange] = useNodesState<CanvasNode>([]);
   const flow = useReactFlow<CanvasNode, Edge>();
+  const onKeyUp = useKeyboardMoves(store);
 
   useEffect(() => {
     let current = true;
-    autoLayout(graph)
-      .then((boxes) => current && (setLaidOut({ graph, boxes }), setLayoutError(undefined)))
+    markOnce("designer:layout-start");
+    // Called when the answer has to come from ELK: draw something meanwhile, unless ELK's picture of an earlier
+    // graph is on the canvas already (after an edit, the old picture stays until the new one comes).
+    const whileElkWorks = () => {
+      if (!current || graph.nodes.length <= PROVISIONAL_ABOVE || shown.current?.provisional === false) return;
+      setLaidOut({ graph, boxes: measureOnce("designer:provisional", () => provisionalLayout(graph)), provisional: true });
+    };
+    autoLayout(graph, whileElkWorks)
+      .then((boxes) => {
+        if (!current) return;
+        markOnce("designer:layout-end");
+        setLaidOut({ graph, boxes, provisional: false });
+        setLayoutError(undefined);
+      })
       .catch((error: unknown) => current && setLayoutError(`Layout failed: ${error instanceof Error ? error.message : String(error)}`));
     return () => {
       current = false;
     };
   }, [graph]);
 
+  // Whether the user has panned or zoomed since the first fit (React Flow passes no event for its own moves).
+  const viewMoved = useRef(false);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) viewMoved.current = true;
+  }, []);
+  const flowStore = useStoreApi<CanvasNode, Edge>();
+  const drawn = useRef<LaidOut | undefined>(undefined);
+
   useEffect(() => {
-    if (!laidOut) return;
+    // Until the new graph is laid out, keep the nodes as they are: the old layout's nodes with the new layout
+    // record (a rename changes both) would lose the selection, the renamed node having a new id.
+    if (!laidOut || laidOut.graph !== graph) return;
+    const before = drawn.current;
+    drawn.current = laidOut;
     setNodes(toCanvasNodes(laidOut.graph, laidOut.boxes, record, { canEdit, selected: new Set(selected) }));
+    if (before?.provisional && !laidOut.provisional) {
+      // ELK's picture replaces the provisional one: fit it if the view is still the first fit, else keep a node in place.
+      if (!viewMoved.current) requestAnimationFrame(() => void flow.fitView(FIT_VIEW));
+      else {
+        const { width, height } = flowStore.getState();
+        const viewport = flow.getViewport();
+        const centre = { x: (width / 2 - viewport.x) / viewport.zoom, y: (height / 2 - viewport.y) / viewport.zoom };
+        const old = absoluteBoxes(before.graph, before.boxes, record);
+        const anchor = anchorNode(old, selected, centre, before.graph);
+        const moved = anchor && absoluteBoxes(laidOut.graph, laidOut.boxes, record).get(anchor);
+        if (anchor && moved) void flow.setViewport(viewportKeeping(viewport, old.get(anchor)!, moved));
+      }
+    }
     // `selected` is read, not followed: selection changes come from React Flow itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [laidOut, record, canEdit, setNodes]);
+  }, [laidOut, graph, record, canEdit, setNodes]);
+
+  // The first laid-out render, painted: the page is usable (timing.ts; bench/designer.py waits for it); and the
+  // first render of ELK's layout (the same moment, unless a provisional layout came first).
+  const frame = useRef<HTMLDivElement>(null);
+  const fitted = useStore((flowState) => !flowState.fitViewQueued);
+  const provisional = laidOut?.provisional ?? false;
+  useEffect(() => {
+    if (!laidOut || !nodes.length || !fitted) return;
+    markAfterPaint("designer:interactive", () => frame.current?.setAttribute("data-interactive", "true"));
+    if (!provisional) markAfterPaint("designer:ready", () => frame.current?.setAttribute("data-ready", "true"));
+  }, [laidOut, provisional, nodes.length, fitted]);
 
   const onSelectionChange = useCallback(
     ({ nodes: chosen }: OnSelectionChangeParams) => onSelect(chosen.map((node) => node.id)),
@@ -74,6 +166,20 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
   );
   const onReconnect = useCallback(
     (old: Edge, connection: Connection) => store.edit((present) => reconnect(present, old.id, connection.target)),
+    [store],
+  );
+  const onNodeDoubleClick: NodeMouseHandler<CanvasNode> = useCallback(
+    (_event, node) => {
+      if (!canEdit || (node.type !== "state" && node.type !== "container")) return;
+      onSelect([node.id]);
+      // After the edit bar has taken the selection's name.
+      setTimeout(() => (document.getElementById(RENAME_INPUT_ID) as HTMLInputElement | null)?.select(), 0);
+    },
+    [canEdit, onSelect],
+  );
+  const onNodeDragStop: OnNodeDrag<CanvasNode> = useCallback(
+    (_event, node, dragged) =>
+      store.moveAll((dragged.length ? dragged : [node]).map((moved) => [moved.id, moved.position] as const)),
     [store],
   );
   const onBeforeDelete = useCallback(
@@ -125,8 +231,19 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
   );
 
   return (
-    <div className="designer__canvas" onDragOver={canEdit ? onDragOver : undefined} onDrop={canEdit ? onDrop : undefined}>
+    <div
+      ref={frame}
+      className="designer__canvas"
+      onDragOver={canEdit ? onDragOver : undefined}
+      onDrop={canEdit ? onDrop : undefined}
+      onKeyUp={canEdit ? onKeyUp : undefined}
+    >
       {layoutError && <p role="alert" className="designer__error">{layoutError}</p>}
+      {provisional && !layoutError && (
+        <p role="status" className="designer__layout-status">
+          Arranging the graph…
+        </p>
+      )}
       {laidOut && (
         <ReactFlow
           aria-label={`Graph of ${name}`}
@@ -135,28 +252,23 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onSelectionChange={onSelectionChange}
-          onNodeDoubleClick={(_event, node) => {
-            if (!canEdit || (node.type !== "state" && node.type !== "container")) return;
-            onSelect([node.id]);
-            // After the edit bar has taken the selection's name.
-            setTimeout(() => (document.getElementById(RENAME_INPUT_ID) as HTMLInputElement | null)?.select(), 0);
-          }}
-          onNodeDragStop={(_event, node, dragged) => {
-            store.moveAll((dragged.length ? dragged : [node]).map((moved) => [moved.id, moved.position] as const));
-          }}
+          onMoveStart={onMoveStart}
+          onNodeDoubleClick={onNodeDoubleClick}
+          onNodeDragStop={onNodeDragStop}
           nodesConnectable={canEdit}
           nodesDraggable={canEdit}
           edgesReconnectable={canEdit}
           onConnect={canEdit ? onConnect : undefined}
           onReconnect={canEdit ? onReconnect : undefined}
           onBeforeDelete={canEdit ? onBeforeDelete : undefined}
-          deleteKeyCode={canEdit ? ["Delete", "Backspace"] : null}
+          deleteKeyCode={canEdit ? DELETE_KEYS : null}
+          onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
           fitView
           fitViewOptions={FIT_VIEW}
           minZoom={0.1}
         >
           <Background />
-          <MiniMap pannable zoomable />
+          {stateCount >= MINIMAP_FROM_STATES && !provisional && <MiniMap pannable zoomable style={MINIMAP_SIZE} />}
           <Controls showInteractive={false} />
         </ReactFlow>
       )}

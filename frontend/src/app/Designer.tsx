@@ -2,6 +2,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { allScopes, importAsl, parseLayoutRecord, scopeStates, type AslDocument } from "../asl";
 import { Canvas } from "./Canvas";
+import { CanvasProblems, useShowNode } from "./CanvasProblems";
 import { api } from "./code/api";
 import { connectDocumentHost } from "./code/bridge";
 import { CodeView } from "./code/CodeView";
@@ -9,20 +10,26 @@ import { DefinitionStore, useDefinition } from "./code/definitionStore";
 import { ProblemsPanel } from "./code/ProblemsPanel";
 import { SplitPane } from "./code/SplitPane";
 import { useServerValidation } from "./code/useServerValidation";
+import { useFitNewGraph } from "./useFitNewGraph";
 import { EditBar } from "./EditBar";
+import { ErrorBoundary } from "./ErrorBoundary";
+import { Inspector } from "./inspector/Inspector";
 import { addFromTemplate } from "./edits";
 import { loadLayoutEngine } from "./layout";
+import { openLayoutCache } from "./layoutCache";
 import { fetchLayout, saveLayout, type MachineRef } from "./machine";
 import { Palette } from "./Palette";
+import { SidePanel } from "./SidePanel";
 import { DesignerContext, DesignerStore, useDesigner, useDesignerStore } from "./store";
 import { templateEnv, type StateTemplate } from "./templates";
+import { markOnce } from "./timing";
 import { Toolbar } from "./toolbar/Toolbar";
 
 type Stores = { definition: DefinitionStore; designer: DesignerStore };
 type Status = { phase: "loading" } | ({ phase: "ready" } & Stores) | { phase: "failed"; message: string };
 
 /**
- * The designer: the graph and the code view side by side. Two stores, kept in step by code/bridge.ts: the
+ * The designer: the graph and, beside it, the inspector and the code view as two tabs. Two stores, kept in step by code/bridge.ts: the
  * code view's DefinitionStore (the text, saving, diagnostics) and the canvas's DesignerStore (the document
  * and the layout record, edits, undo/redo).
  */
@@ -31,16 +38,20 @@ export function Designer({ machine }: { machine: MachineRef }) {
 
   useEffect(() => {
     let current = true;
+    markOnce("designer:boot");
     void loadLayoutEngine(); // in parallel with the requests
+    void openLayoutCache();
     Promise.all([api.machine(machine), fetchLayout(machine).catch(() => ({}))])
       .then(([state, positions]) => {
         if (!current) return;
+        markOnce("designer:fetched");
         const definition = new DefinitionStore(state.definition, state.revision_id);
         const designer = new DesignerStore({
           doc: definition.get().document ?? importAsl(state.definition),
           layout: parseLayoutRecord(positions),
           persist: machine.canEdit ? { saveLayout: (layout) => saveLayout(machine, layout) } : undefined,
         });
+        markOnce("designer:imported");
         setStatus({ phase: "ready", definition, designer });
       })
       .catch((error: unknown) => {
@@ -75,6 +86,7 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
   const snapshot = useDefinition(definition);
   useServerValidation(definition);
   useEffect(() => connectDocumentHost(definition, store), [definition, store]);
+  useFitNewGraph(store);
   useEffect(() => {
     const flush = () => void store.flushLayout();
     window.addEventListener("pagehide", flush);
@@ -82,6 +94,7 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
   }, [store]);
 
   const [selected, setSelected] = useState<string[]>([]);
+  const showNode = useShowNode();
   const env = useMemo(() => templateEnv(machine.arn), [machine.arn]);
   const doc = useDesigner((state) => state.history.present.doc);
   const count = useMemo(() => countStates(doc), [doc]);
@@ -101,7 +114,7 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
   return (
     <div className="designer">
       <div className="designer__bar">
-        <span role="status">{count} states</span>
+        <span role="status">{count === 1 ? "1 state" : `${count} states`}</span>
         {!machine.canEdit && <span className="designer__badge">View only</span>}
       </div>
       <Toolbar machine={machine} store={definition} />
@@ -110,14 +123,34 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
         left={
           <div className="designer__body">
             {machine.canEdit && <Palette onAdd={onAdd} />}
-            <Canvas name={machine.name} canEdit={machine.canEdit} env={env} selected={selected} onSelect={setSelected} />
+            <CanvasProblems snapshot={snapshot}>
+              <ErrorBoundary resetKey={doc} what="The graph could not be drawn">
+                <Canvas name={machine.name} canEdit={machine.canEdit} env={env} selected={selected} onSelect={setSelected} />
+              </ErrorBoundary>
+            </CanvasProblems>
           </div>
         }
         right={
-          <div className="code-pane">
-            <CodeView store={definition} readOnly={!machine.canEdit} />
-            <ProblemsPanel snapshot={snapshot} />
-          </div>
+          <SidePanel
+            label="Details"
+            tabs={[
+              {
+                id: "inspector",
+                label: "Inspector",
+                content: <Inspector selected={selected} onSelect={setSelected} readOnly={!machine.canEdit} env={env} />,
+              },
+              {
+                id: "code",
+                label: "Code",
+                content: (
+                  <div className="code-pane">
+                    <CodeView store={definition} readOnly={!machine.canEdit} />
+                    <ProblemsPanel snapshot={snapshot} onShow={showNode} />
+                  </div>
+                ),
+              },
+            ]}
+          />
         }
       />
     </div>

@@ -22,6 +22,7 @@ export function EditBar({ selected, onSelect }: { selected: readonly string[]; o
   const canRedo = useDesigner((_state, s) => s.canRedo);
   const error = useDesigner((state) => state.error);
   const doc = useDesigner((state) => state.history.present.doc);
+  const hasManualPositions = useDesigner((state) => Object.keys(state.history.present.layout).length > 0);
   // The selection can name states an undo or the code view took away: only those still there count.
   const states = selected.filter((id) => stateAt(doc, id) !== undefined);
   const single = states.length === 1 ? states[0] : undefined;
@@ -93,6 +94,14 @@ export function EditBar({ selected, onSelect }: { selected: readonly string[]; o
         }}
       >
         Delete
+      </button>
+      <button
+        type="button"
+        disabled={!hasManualPositions}
+        title="Forget the positions states were dragged to: the automatic layout again (undo brings them back)"
+        onClick={() => store.resetLayout()}
+      >
+        Reset layout
       </button>
       {error && (
         <span role="alert" className="designer__error">

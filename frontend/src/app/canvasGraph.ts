@@ -15,6 +15,7 @@ import {
   parsePointer,
   splitStatePointer,
   type AslGraph, type Box, type EdgeKind, type GraphNode, type LayoutRecord } from "../asl";
+import { nodeHandles } from "./nodeHandles";
 
 export type CanvasNodeType = "state" | "container" | "scope" | "marker" | "missing";
 
@@ -75,6 +76,9 @@ export function toCanvasNodes(
       position: manual ? { x: manual.x, y: manual.y } : { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
+      // Known before rendering (sizes are the layout's): React Flow can fit and route without measuring first.
+      measured: { width: box.width, height: box.height },
+      handles: nodeHandles(node, box),
       // A branch or processor is neither selectable nor draggable, so React Flow would let pointer events through
       // it; it takes them, to be a drop target for the palette (Canvas.onDrop finds it under the pointer).
       style: type === "scope" ? { width: box.width, height: box.height, pointerEvents: "all" } : { width: box.width, height: box.height },
@@ -83,6 +87,8 @@ export function toCanvasNodes(
       ariaLabel: nodeLabel(node, owner),
       ariaRole: isMarker ? "img" : "group",
       selectable: type === "state" || type === "container",
+      // Tab stops for states only: markers, branches and missing targets take no keyboard action.
+      focusable: type === "state" || type === "container",
       draggable: options.canEdit && type !== "scope",
       deletable: options.canEdit && (type === "state" || type === "container"),
       connectable: options.canEdit,

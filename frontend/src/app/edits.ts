@@ -35,26 +35,85 @@ import type { SourceHandle } from "./nodes/StateNode";
 import type { Snapshot } from "./store";
 import type { StateTemplate, TemplateEnv } from "./templates";
 
-/** The template's state and an unused name for it (nested states named too, all unique machine-wide). */
-function instantiate(snapshot: Snapshot, template: StateTemplate, env: TemplateEnv): { name: string; state: JsonObject } {
+/**
+ * The template's state and an unused name for it (nested states named too, all unique machine-wide), and the
+ * placeholder states it asked for beside it (see `addPlaceholders`).
+ */
+function instantiate(snapshot: Snapshot, template: StateTemplate, env: TemplateEnv) {
   const taken = allStateNames(snapshot.doc);
   const fresh = (base: string) => {
     const name = freshName(base, taken);
     taken.add(name);
     return name;
   };
+  const placeholders: Placeholder[] = [];
   const name = fresh(template.label);
-  return { name, state: template.build(env, fresh) };
+  const state = template.build(env, fresh, {
+    placeholder: (base, comment) => {
+      const placeholder = fresh(base);
+      placeholders.push({ name: placeholder, comment });
+      return placeholder;
+    },
+    jsonata: stringField(snapshot.doc, "QueryLanguage") === "JSONata",
+  });
+  return { name, state, placeholders };
+}
+
+interface Placeholder {
+  readonly name: string;
+  readonly comment: string;
+}
+
+/** Room between a dropped state and the placeholders drawn under it (node widths are 220). */
+const PLACEHOLDER_OFFSETS = [{ x: -130, y: 130 }, { x: 130, y: 130 }];
+
+/**
+ * Adds the placeholder states the new state at `pointer` still leads to (a Pass that ends, its Comment saying
+ * what it stands for), under it when it has a manual position.
+ */
+function addPlaceholders(snapshot: Snapshot, pointer: string, placeholders: readonly Placeholder[]): Snapshot {
+  const { scope } = splitStatePointer(pointer)!;
+  const targets = transitionTargets(stateAt(snapshot.doc, pointer)!);
+  let { doc, layout } = snapshot;
+  const at = layout[pointer];
+  placeholders.filter((placeholder) => targets.has(placeholder.name)).forEach((placeholder, i) => {
+    doc = addState(doc, scope, placeholder.name, fromPlainObject({ Type: "Pass", Comment: placeholder.comment, End: true }));
+    const offset = PLACEHOLDER_OFFSETS[i % PLACEHOLDER_OFFSETS.length];
+    if (at) layout = moveNode(layout, statePointer(scope, placeholder.name), { x: at.x + offset.x, y: at.y + offset.y });
+  });
+  return { doc, layout };
+}
+
+function transitionTargets(state: JsonObject): Set<string> {
+  const targets = new Set<string>();
+  for (const field of ["Next", "Default"]) {
+    const target = stringField(state, field);
+    if (target !== undefined) targets.add(target);
+  }
+  for (const list of ["Choices", "Catch"]) {
+    for (const entry of arrayField(state, list) ?? []) {
+      const target = stringField(entry, "Next");
+      if (target !== undefined) targets.add(target);
+    }
+  }
+  return targets;
+}
+
+function fromPlainObject(value: unknown): JsonObject {
+  const json = fromPlain(value);
+  if (!isObject(json)) throw new AslEditError("bad state");
+  return json;
 }
 
 /** Adds a state from a template to a scope ("" for the machine), at `position` (relative to the scope's group). */
 export function addFromTemplate(
   snapshot: Snapshot, template: StateTemplate, env: TemplateEnv, scope: string, position?: Position,
 ): { snapshot: Snapshot; pointer: string } {
-  const { name, state } = instantiate(snapshot, template, env);
+  const { name, state, placeholders } = instantiate(snapshot, template, env);
   const doc = addState(snapshot.doc, scope, name, state);
   const pointer = statePointer(scope, name);
-  return { snapshot: { doc, layout: position ? moveNode(snapshot.layout, pointer, position) : snapshot.layout }, pointer };
+  const placed = { doc, layout: position ? moveNode(snapshot.layout, pointer, position) : snapshot.layout };
+  return { snapshot: addPlaceholders(placed, pointer, placeholders), pointer };
 }
 
 /** Inserts a state from a template on an edge (the edge now leads to it, it continues to the old target). */
@@ -62,10 +121,10 @@ export function insertTemplateOnEdge(
   snapshot: Snapshot, template: StateTemplate, env: TemplateEnv, edgeId: string,
 ): { snapshot: Snapshot; pointer: string } {
   if (edgeId.startsWith("start:")) throw new AslEditError("Drop on the edge after Start, not on the marker");
-  const { name, state } = instantiate(snapshot, template, env);
+  const { name, state, placeholders } = instantiate(snapshot, template, env);
   const doc = insertOnEdge(snapshot.doc, edgeId, name, state);
-  const scope = edgeScope(edgeId);
-  return { snapshot: { ...snapshot, doc }, pointer: statePointer(scope, name) };
+  const pointer = statePointer(edgeScope(edgeId), name);
+  return { snapshot: addPlaceholders({ ...snapshot, doc }, pointer, placeholders), pointer };
 }
 
 /** The scope a transition edge lives in: `<scope>/StartAt`, `<state>/Next`, `<state>/Choices/i/Next`, `end:<state>`. */

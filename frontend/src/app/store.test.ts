@@ -30,6 +30,21 @@ describe("the store", () => {
     expect(store.canRedo).toBe(false);
   });
 
+  it("takes an edit that returns the present document and layout as no change: no undo step, nobody told", () => {
+    const store = new DesignerStore({ doc: blank() });
+    const listener = vi.fn();
+    store.subscribe(listener);
+    const before = store.getState();
+    expect(store.edit((present) => ({ ...present }))).toBe(true);
+    expect(store.editDocument((doc) => doc)).toBe(true);
+    store.replaceDocument(store.document);
+    expect(store.getState()).toBe(before);
+    expect(store.canUndo).toBe(false);
+    expect(listener).not.toHaveBeenCalled();
+    store.edit((s) => addFromTemplate(s, template("Pass"), env, "").snapshot);
+    expect(store.canUndo).toBe(true);
+  });
+
   it("keeps a failed edit's message and changes nothing", () => {
     const store = new DesignerStore({ doc: blank() });
     const listener = vi.fn();
@@ -89,6 +104,42 @@ describe("the store", () => {
     store.undo();
     expect(store.text).toBe(exportAsl(blank()));
   });
+
+  it("makes code-view changes without a pause one undo step, ended by a pause or any other change", () => {
+    vi.useFakeTimers();
+    try {
+      const typed = (n: number) => importAsl(`{"StartAt": "S${n}", "States": {"S${n}": {"Type": "Succeed"}}}`);
+      const store = new DesignerStore({ doc: blank(), typingStepMs: 1000 });
+      for (let n = 1; n <= 5; n++) {
+        store.replaceDocument(typed(n));
+        vi.advanceTimersByTime(400); // keystrokes that parse, each less than a second after the one before
+      }
+      expect(store.getState().history.past).toHaveLength(1);
+      vi.advanceTimersByTime(1000); // a pause: the next change is a step of its own
+      store.replaceDocument(typed(6));
+      expect(store.getState().history.past).toHaveLength(2);
+      // A canvas edit ends the typing step; typing after it starts a new one, however soon.
+      store.move("/States/S6", { x: 5, y: 5 });
+      store.replaceDocument(typed(7));
+      store.replaceDocument(typed(8));
+      expect(store.getState().history.past).toHaveLength(4);
+      store.undo();
+      expect(store.text).toBe(exportAsl(typed(6)));
+      // After an undo, typing does not join the step that was undone.
+      store.replaceDocument(typed(9));
+      expect(store.getState().history.past).toHaveLength(4);
+      store.undo();
+      expect(store.text).toBe(exportAsl(typed(6)));
+      store.undo();
+      store.undo();
+      expect(store.text).toBe(exportAsl(typed(5)));
+      store.undo();
+      expect(store.text).toBe(exportAsl(blank()));
+      expect(store.canUndo).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe("gestures", () => {
@@ -120,7 +171,11 @@ describe("gestures", () => {
     const doc = JSON.parse(exportAsl(s.doc));
     expect(doc.StartAt).toBe("Choice");
     expect(doc.States["Start here"]).toEqual({ Type: "Pass", Next: "Choice" });
-    expect(doc.States.Choice).toEqual({ Type: "Choice", Choices: [{ Variable: "$.value", IsPresent: true, Next: "HTTP" }], Default: "Fail" });
+    expect(doc.States.Choice).toEqual({
+      Type: "Choice",
+      Choices: [{ Variable: "$.value", IsPresent: true, Next: "Rule 1 step" }, { Variable: "$.value", IsPresent: true, Next: "HTTP" }],
+      Default: "Fail",
+    });
     expect(doc.States.HTTP.Catch).toEqual([{ ErrorEquals: ["States.ALL"], Next: "Fail" }]);
     s = connect(s, "/States/Start here", "next", "end:");
     expect(JSON.parse(exportAsl(s.doc)).States["Start here"]).toEqual({ Type: "Pass", End: true });
@@ -131,7 +186,46 @@ describe("gestures", () => {
     let s: Snapshot = { doc: importAsl('{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'), layout: {} };
     s = addFromTemplate(s, template("Choice"), env, "").snapshot;
     s = connect(s, "/States/Choice", "choice", "/States/A");
-    expect(JSON.parse(exportAsl(s.doc)).States.Choice.Choices).toEqual([{ Condition: "{% true %}", Next: "A" }]);
+    expect(JSON.parse(exportAsl(s.doc)).States.Choice.Choices).toEqual([
+      { Condition: "{% $exists($states.input.value) %}", Next: "Rule 1 step" },
+      { Condition: "{% true %}", Next: "A" },
+    ]);
+  });
+
+  it("starts a Choice from the palette with a rule and a Default, each to a placeholder drawn under it", () => {
+    const at = { x: 400, y: 300 };
+    const { snapshot, pointer } = addFromTemplate({ doc: blank(), layout: {} }, template("Choice"), env, "", at);
+    expect(pointer).toBe("/States/Choice");
+    const doc = JSON.parse(exportAsl(snapshot.doc));
+    expect(doc.States.Choice).toEqual({
+      Type: "Choice",
+      Choices: [{ Variable: "$.value", IsPresent: true, Next: "Rule 1 step" }],
+      Default: "Default step",
+    });
+    expect(doc.States["Rule 1 step"]).toEqual({ Type: "Pass", Comment: "Placeholder: what the Choice's first rule leads to", End: true });
+    expect(doc.States["Default step"]).toMatchObject({ Type: "Pass", End: true });
+    expect(Object.keys(doc.States)).toEqual(["Start here", "Choice", "Rule 1 step", "Default step"]);
+    expect(snapshot.layout).toEqual({
+      "/States/Choice": at, "/States/Rule 1 step": { x: 270, y: 430 }, "/States/Default step": { x: 530, y: 430 },
+    });
+    // A second one: its own placeholders (names are unique machine-wide).
+    const again = JSON.parse(exportAsl(addFromTemplate(snapshot, template("Choice"), env, "").snapshot.doc));
+    expect(again.States["Choice 2"].Choices[0].Next).toBe("Rule 1 step 2");
+    expect(again.States["Choice 2"].Default).toBe("Default step 2");
+  });
+
+  it("inserts a Choice on an edge: the Default continues to the edge's target, only the rule gets a placeholder", () => {
+    const { snapshot } = insertTemplateOnEdge({ doc: blank(), layout: {} }, template("Choice"), env, "/StartAt");
+    const doc = JSON.parse(exportAsl(snapshot.doc));
+    expect(doc.StartAt).toBe("Choice");
+    expect(doc.States.Choice.Default).toBe("Start here");
+    expect(Object.keys(doc.States)).toEqual(["Start here", "Choice", "Rule 1 step"]);
+    // In a branch: the placeholder joins the Choice in its scope.
+    const text = corpusFile("062-parallel-in-map-in-parallel.asl.json");
+    const inner = "/States/Top fan-out/Branches/0/States/For each order/ItemProcessor";
+    const nested = insertTemplateOnEdge({ doc: importAsl(text), layout: {} }, template("Choice"), env, `${statePointer(inner, "Order checks")}/Next`);
+    expect(stateAt(nested.snapshot.doc, statePointer(inner, "Rule 1 step"))).toBeDefined();
+    expect(nested.pointer).toBe(statePointer(inner, "Choice"));
   });
 
   it("reconnects an edge and inserts on an edge, keeping unknown fields and key order", () => {

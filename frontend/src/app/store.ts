@@ -24,6 +24,7 @@ import {
   pruneLayout,
   buildGraph,
   redo,
+  replacePresent,
   undo,
   type AslDocument,
   type History,
@@ -52,6 +53,14 @@ export interface StoreOptions {
   readonly persist?: Persistence;
   /** Milliseconds of quiet before a changed layout record is saved. */
   readonly layoutDelay?: number;
+  /** Code-view changes less than this many milliseconds apart make one undo step. */
+  readonly typingStepMs?: number;
+}
+
+/** Edits of one kind that join the undo step before them when they come quickly (`edit`'s `group`). */
+export interface EditOptions {
+  /** "code": the code view's text; "keys": nodes moved with the arrow keys. */
+  readonly group?: "code" | "keys";
 }
 
 /** An edit: the next snapshot from the present one (src/asl's edits throw AslEditError when they make no sense). */
@@ -64,6 +73,9 @@ export class DesignerStore {
   private readonly layoutDelay: number;
   private layoutTimer?: ReturnType<typeof setTimeout>;
   private savedLayout: LayoutRecord;
+  private readonly typingStepMs: number;
+  /** The last grouped edit: its group, when, and the history it left (any other change replaces that). */
+  private lastGrouped?: { group: string; at: number; history: History<Snapshot> };
 
   constructor(options: StoreOptions) {
     const layout = options.layout ?? {};
@@ -73,6 +85,7 @@ export class DesignerStore {
     this.persist = options.persist;
     this.layoutDelay = options.layoutDelay ?? 600;
     this.savedLayout = layout;
+    this.typingStepMs = options.typingStepMs ?? 1000;
   }
 
   // -- reading -------------------------------------------------------------------------------------------
@@ -107,8 +120,13 @@ export class DesignerStore {
 
   // -- changing ------------------------------------------------------------------------------------------
 
-  /** Applies an edit as one undo step; false (and `error` set) when it failed, leaving everything as it was. */
-  edit(change: Edit): boolean {
+  /**
+   * Applies an edit as one undo step; false (and `error` set) when it failed, leaving everything as it was.
+   * An edit that returns the present document and layout themselves changes nothing, history included.
+   * An edit with a `group` joins the step before it when that was an edit of the same group less than
+   * `typingStepMs` earlier and nothing else happened in between (no other edit, no undo).
+   */
+  edit(change: Edit, options: EditOptions = {}): boolean {
     let next: Snapshot;
     try {
       next = change(this.present);
@@ -116,8 +134,16 @@ export class DesignerStore {
       this.set({ error: error instanceof Error ? error.message : String(error) });
       return false;
     }
+    // An edit that changed nothing (a form committing the value it had) is no undo step, and ends no group.
+    if (next.doc === this.present.doc && next.layout === this.present.layout) return true;
     if (next.doc !== this.present.doc) next = { ...next, layout: pruneLayout(next.layout, buildGraph(next.doc)) };
-    this.set({ history: commit(this.state.history, next), error: undefined });
+    const now = Date.now();
+    const last = this.lastGrouped;
+    const joins = options.group !== undefined && last !== undefined && last.group === options.group
+      && last.history === this.state.history && now - last.at < this.typingStepMs;
+    const history = joins ? replacePresent(this.state.history, next) : commit(this.state.history, next);
+    this.lastGrouped = options.group === undefined ? undefined : { group: options.group, at: now, history };
+    this.set({ history, error: undefined });
     return true;
   }
 
@@ -126,9 +152,12 @@ export class DesignerStore {
     return this.edit((present) => ({ ...present, doc: change(present.doc) }));
   }
 
-  /** Replaces the whole document, as one undo step (the code panel, an import). */
+  /**
+   * Replaces the whole document from the code view: text typed without a pause of `typingStepMs` is one undo
+   * step (not one per keystroke that parsed), ended early by any other change.
+   */
   replaceDocument(doc: AslDocument): void {
-    this.edit((present) => ({ ...present, doc }));
+    this.edit((present) => ({ ...present, doc }), { group: "code" });
   }
 
   /** A node dragged to `position` (relative to its group): one undo step, saved to the layout record. */
@@ -136,13 +165,13 @@ export class DesignerStore {
     this.moveAll([[id, position]]);
   }
 
-  /** Nodes dragged together: one undo step. */
-  moveAll(moves: Iterable<readonly [string, Position]>): void {
+  /** Nodes dragged together: one undo step (or part of one, with a `group`). */
+  moveAll(moves: Iterable<readonly [string, Position]>, options: EditOptions = {}): void {
     this.edit((present) => {
       let layout = present.layout;
       for (const [id, position] of moves) layout = moveNode(layout, id, position);
       return { ...present, layout };
-    });
+    }, options);
   }
 
   /** Forgets every manual position: the automatic layout again. */

@@ -2,7 +2,9 @@
  * What the palette offers: every ASL state type and a Task per integration Flowdeck runs (a Python function,
  * an activity, a callback with a task token, HTTP, XML-RPC, a nested workflow). A template is a function of the
  * names it needs (Parallel and Map come with a first state in their branch or processor, and state names are
- * unique machine-wide) and of the installation's region and account, read from the machine's ARN.
+ * unique machine-wide) and of the installation's region and account, read from the machine's ARN. A Choice
+ * comes with one rule and a Default, each leading to a placeholder Pass state (as Workflow Studio draws a new
+ * Choice with a rule and a Default branch): valid ASL at once, and the placeholders say what they are for.
  */
 import { fromPlain, isObject, type JsonObject } from "../asl";
 
@@ -13,7 +15,18 @@ export interface StateTemplate {
   readonly group: "State" | "Task";
   readonly description: string;
   /** The state; `fresh(base)` gives unused names for states it nests. */
-  build(env: TemplateEnv, fresh: (base: string) => string): JsonObject;
+  build(env: TemplateEnv, fresh: (base: string) => string, beside: Beside): JsonObject;
+}
+
+/** What a template may add beside its state, in the same scope. */
+export interface Beside {
+  /**
+   * An unused name for a placeholder state (a Pass that ends) added beside the new state, if the new state still
+   * leads there once placed (inserted on an edge, a Choice's Default takes the edge's target instead).
+   */
+  placeholder(base: string, comment: string): string;
+  /** The machine's QueryLanguage is JSONata (rules are Conditions). */
+  readonly jsonata: boolean;
 }
 
 export interface TemplateEnv {
@@ -43,8 +56,15 @@ export const TEMPLATES: readonly StateTemplate[] = [
     build: () => object({ Type: "Pass", End: true }) },
   { id: "Task", label: "Task", group: "State", description: "Runs a Python function",
     build: (env) => object({ Type: "Task", Resource: `arn:aws:lambda:${env.region}:${env.account}:function:my-function`, End: true }) },
-  { id: "Choice", label: "Choice", group: "State", description: "Branches on rules; drag its handles to add rules and a default",
-    build: () => object({ Type: "Choice", Choices: [] }) },
+  { id: "Choice", label: "Choice", group: "State",
+    description: "Branches on rules: one rule and a Default to start with, each to a placeholder; drag its handles for more",
+    build: (_env, _fresh, { placeholder, jsonata }) => {
+      const rule = placeholder("Rule 1 step", "Placeholder: what the Choice's first rule leads to");
+      const otherwise = placeholder("Default step", "Placeholder: what the Choice leads to when no rule matches");
+      // A starter condition the user then edits: "the input has a value field", in the machine's query language.
+      const condition = jsonata ? { Condition: "{% $exists($states.input.value) %}" } : { Variable: "$.value", IsPresent: true };
+      return object({ Type: "Choice", Choices: [{ ...condition, Next: rule }], Default: otherwise });
+    } },
   { id: "Wait", label: "Wait", group: "State", description: "Waits for a time or a number of seconds",
     build: () => object({ Type: "Wait", Seconds: 10, End: true }) },
   { id: "Parallel", label: "Parallel", group: "State", description: "Runs branches side by side",

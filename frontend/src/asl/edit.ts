@@ -160,15 +160,18 @@ export function setNext(doc: AslDocument, statePtr: string, target: string | nul
   const { scope, state, name } = requireState(doc, statePtr);
   const type = stringField(state, "Type");
   if (type !== undefined && NO_NEXT.has(type)) throw new AslEditError(`A ${type} state has no Next ('${name}')`);
-  let updated: JsonObject;
-  if (target === null) {
-    updated = replaceField(state, "Next", "End", true);
-  } else {
-    checkTarget(scope.object, target, scope.pointer);
-    updated = hasField(state, "Next") ? setField(state, "Next", target) : replaceField(state, "End", "Next", target);
-    updated = removeField(updated, "End");
-  }
-  return replaceAt(doc, statePtr, updated);
+  if (target !== null) checkTarget(scope.object, target, scope.pointer);
+  return replaceAt(doc, statePtr, withTransition(state, target));
+}
+
+/**
+ * The state itself with its Next set to `target` (in Next's or End's place) or, with null, `"End": true` in
+ * Next's place; the other of the two removed. No checks: setNext's, for states in a document.
+ */
+export function withTransition(state: JsonObject, target: string | null): JsonObject {
+  if (target === null) return replaceField(state, "Next", "End", true);
+  const updated = hasField(state, "Next") ? setField(state, "Next", target) : replaceField(state, "End", "Next", target);
+  return removeField(updated, "End");
 }
 
 /** Sets (or, with null, removes) a Choice state's Default. */

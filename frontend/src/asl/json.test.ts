@@ -80,6 +80,15 @@ describe("parseJson and stringify", () => {
       expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
     }
   });
+
+  it("keeps a key named __proto__ as data, as JSON.parse does", () => {
+    const text = '{"__proto__":{"polluted":true},"a":1}';
+    const plain = toPlain(parseJson(text)) as Record<string, unknown>;
+    expect(Object.keys(plain)).toEqual(["__proto__", "a"]);
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+    expect((plain as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(plain)).toBe(JSON.stringify(JSON.parse(text)));
+  });
 });
 
 describe("object updates", () => {

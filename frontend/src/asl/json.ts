@@ -193,7 +193,10 @@ export function toPlain(value: JsonValue): unknown {
   if (isArray(value)) return value.map(toPlain);
   if (value.kind === "number") return value.value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of value.entries) out[key] = toPlain(item);
+  // defineProperty, not assignment: a key named "__proto__" is data here, not the object's prototype.
+  for (const [key, item] of value.entries) {
+    Object.defineProperty(out, key, { value: toPlain(item), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 

@@ -84,6 +84,28 @@ describe("toElkGraph", () => {
   );
 });
 
+describe("markers and states of the same name", () => {
+  it("gives a state named Start or End its own node, apart from the Start and End markers, at every level", async () => {
+    const graph = buildGraph(importAsl(JSON.stringify({
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Next: "P" },
+        P: { Type: "Parallel", Branches: [{ StartAt: "End", States: { End: { Type: "Pass", End: true } } }], Next: "Done" },
+        Done: { Type: "Succeed" },
+      },
+    })));
+    const ids = graph.nodes.map((node) => node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(["start:", "/States/Start", "end:", "start:/States/P/Branches/0", "/States/P/Branches/0/States/End", "end:/States/P/Branches/0"]));
+    const abs = absolute(graph, readElkLayout(await elk.layout(toElkGraph(graph))));
+    const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const leaves = graph.nodes.filter((node) => !node.isGroup);
+    for (const a of leaves) {
+      for (const b of leaves) if (a !== b) expect(overlap(abs.get(a.id)!, abs.get(b.id)!), `${a.id} / ${b.id}`).toBe(false);
+    }
+  });
+});
+
 describe("layout record", () => {
   const boxes = new Map<string, Box>([
     ["/States/A", { x: 0, y: 0, width: 220, height: 64 }],

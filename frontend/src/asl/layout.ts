@@ -32,11 +32,27 @@ export const NODE_SIZES: Readonly<Record<"state" | "marker" | "missing", Size>> 
   missing: { width: 180, height: 44 },
 };
 
-/** Room at the top of a group for its header (a Parallel or Map state's name, type and resource; a branch's label). */
-export const GROUP_PADDING = {
-  state: "[top=72,left=20,bottom=20,right=20]",
-  scope: "[top=36,left=16,bottom=16,right=16]",
+export interface Padding {
+  readonly top: number;
+  readonly left: number;
+  readonly bottom: number;
+  readonly right: number;
+}
+
+/**
+ * Room inside a group around what it holds, with room at the top for its header (a Parallel or Map state's
+ * name, type and resource; a branch's label). Numbers for provisional.ts, ELK's text form for ELK.
+ */
+export const GROUP_PADDINGS: Readonly<Record<"state" | "scope", Padding>> = {
+  state: { top: 72, left: 20, bottom: 20, right: 20 },
+  scope: { top: 36, left: 16, bottom: 16, right: 16 },
 };
+const elkPadding = ({ top, left, bottom, right }: Padding) => `[top=${top},left=${left},bottom=${bottom},right=${right}]`;
+export const GROUP_PADDING = { state: elkPadding(GROUP_PADDINGS.state), scope: elkPadding(GROUP_PADDINGS.scope) };
+
+/** Gaps between neighbours in a layer and between layers (ELK's spacing options, and provisional.ts's). */
+export const NODE_SPACING = 40;
+export const LAYER_SPACING = 56;
 
 export const LAYOUT_OPTIONS: Readonly<Record<string, string>> = {
   "elk.algorithm": "layered",
@@ -45,8 +61,8 @@ export const LAYOUT_OPTIONS: Readonly<Record<string, string>> = {
   "elk.edgeRouting": "ORTHOGONAL",
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
-  "elk.spacing.nodeNode": "40",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "56",
+  "elk.spacing.nodeNode": String(NODE_SPACING),
+  "elk.layered.spacing.nodeNodeBetweenLayers": String(LAYER_SPACING),
   "elk.spacing.edgeLabel": "6",
 };
 

@@ -18,6 +18,7 @@ import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } f
 import { useEffect, useRef } from "react";
 import { editorProblems, syntaxProblem, type EditorProblem } from "./diagnostics";
 import { useDefinition, type DefinitionStore } from "./definitionStore";
+import { measureOnce } from "../timing";
 
 const theme = EditorView.theme({
   "&": { height: "100%", fontSize: "12.5px" },
@@ -35,7 +36,7 @@ export function CodeView({ store, readOnly }: { store: DefinitionStore; readOnly
     frame.style.position = "absolute"; // CSSOM, not a style attribute: the CSP allows it
     frame.style.inset = "0";
     shadow.replaceChildren(frame);
-    const editor = new EditorView({
+    const editor = measureOnce("designer:code", () => new EditorView({
       root: shadow,
       parent: frame,
       state: EditorState.create({
@@ -59,7 +60,7 @@ export function CodeView({ store, readOnly }: { store: DefinitionStore; readOnly
           }),
         ],
       }),
-    });
+    }));
     view.current = editor;
     return () => {
       editor.destroy();

@@ -1,15 +1,17 @@
 /**
  * Two panes side by side with a draggable separator (pointer or arrow keys), the graph on the left and the
- * code on the right. The left pane's share is kept in localStorage so it survives a reload.
+ * code on the right. The left pane's share is kept in localStorage so it survives a reload; by default the
+ * graph (with the palette beside it) takes most of the width, the code view is there to read and type in.
  */
 import { useCallback, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from "react";
 
 const KEY = "flowdeck.designer.split";
+const DEFAULT_SHARE = 63;
 const clamp = (value: number) => Math.min(85, Math.max(15, value));
 
 function initialShare(): number {
   const stored = Number(window.localStorage.getItem(KEY));
-  return Number.isFinite(stored) && stored > 0 ? clamp(stored) : 55;
+  return Number.isFinite(stored) && stored > 0 ? clamp(stored) : DEFAULT_SHARE;
 }
 
 export function SplitPane({ left, right }: { left: ReactNode; right: ReactNode }) {

@@ -33,6 +33,21 @@ function reason(body: unknown, status: number): string {
   return `HTTP ${status}`;
 }
 
+/** POSTs `payload` and answers the response body as a file (a Blob), or throws ApiError with the server's reason. */
+async function postForFile(url: string, payload: unknown): Promise<Blob> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    credentials: "same-origin",
+    body: JSON.stringify(payload),
+  });
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    throw new ApiError(reason(body, response.status), response.status, body);
+  }
+  return response.blob();
+}
+
 export async function request<T>(url: string, method = "GET", payload?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
@@ -98,5 +113,7 @@ export const api = {
   versions: (machine: MachineRef) => request<Version[]>(sub(machine, "versions/")),
   publish: (machine: MachineRef, revisionId: string) =>
     request<Version>(sub(machine, "versions/"), "POST", { revision_id: revisionId }),
-  exportUrl: (machine: MachineRef, format: "json" | "yaml") => sub(machine, `export/?format=${format}`),
+  /** The definition being edited (saved or not) as a JSON or YAML file: the server converts, stores nothing. */
+  exportFile: (machine: MachineRef, format: "json" | "yaml", definition: string) =>
+    postForFile(sub(machine, `export/?format=${format}`), { definition }),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { importAsl, JsonSyntaxError } from "../../asl";
-import { diagnosticsByState, editorProblems, MACHINE, syntaxProblem, type ServerDiagnostic } from "./diagnostics";
+import { currentDiagnostics, diagnosticsByState, editorProblems, MACHINE, syntaxProblem, type ServerDiagnostic } from "./diagnostics";
 import { locateInText, resolveLocation, statePointerOf } from "./locate";
 
 const TEXT = `{
@@ -108,6 +108,15 @@ describe("diagnostics", () => {
     expect([...grouped.keys()]).toEqual(["/States/Fan out/Branches/0/States/a~1b", "/States/Choose", MACHINE]);
     expect(grouped.get("/States/Choose")!.map((d) => d.message)).toEqual(["w", "again"]);
     expect(grouped.get(MACHINE)!.map((d) => d.code)).toEqual(["SCHEMA_VALIDATION_FAILED", "MISSING_END_STATE"]);
+  });
+
+  it("are the graph's while they are about the document it draws, none while they are about other text", () => {
+    const validation = { text: TEXT, diagnostics };
+    expect([...currentDiagnostics({ document: DOC, documentText: TEXT, validation }).keys()]).toHaveLength(3);
+    // The text changed since (the graph draws the new document; the answer is stale until the next one).
+    expect(currentDiagnostics({ document: DOC, documentText: `${TEXT} `, validation }).size).toBe(0);
+    expect(currentDiagnostics({ document: DOC, documentText: TEXT, validation: null }).size).toBe(0);
+    expect(currentDiagnostics({ document: null, documentText: "", validation: { text: "", diagnostics } }).size).toBe(0);
   });
 
   it("places them in the text with severity and code", () => {

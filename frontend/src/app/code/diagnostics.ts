@@ -67,3 +67,17 @@ export function syntaxProblem(text: string, error: Error): EditorProblem {
   const from = Math.max(0, Math.min(error.offset, text.length - 1));
   return { from, to: Math.min(from + 1, text.length), severity: "error", message: error.message, source: "JSON" };
 }
+
+/**
+ * The validator's diagnostics by state for the document the graph draws (the last one that parsed), or an
+ * empty map while the answer is about other text (the validator is asked again once typing pauses).
+ */
+export function currentDiagnostics(snapshot: {
+  readonly document: JsonValue | null;
+  readonly documentText: string;
+  readonly validation: { readonly text: string; readonly diagnostics: readonly ServerDiagnostic[] } | null;
+}): Map<string, ServerDiagnostic[]> {
+  const { document, documentText, validation } = snapshot;
+  if (document === null || validation === null || validation.text !== documentText) return new Map();
+  return diagnosticsByState(document, validation.diagnostics);
+}

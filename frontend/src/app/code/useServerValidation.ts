@@ -1,6 +1,8 @@
 /**
  * Asks the server's validator about the text once typing pauses, and keeps its answer in the store beside
- * the text it is about. Text that does not parse is not sent: the parser's own error says more, sooner.
+ * the text it is about. Text that does not parse is not sent: the parser's own error says more, sooner; the
+ * last text that parsed is sent instead when its answer is missing (the graph draws that one and marks its
+ * problems: typing "} x" parses at "} " and breaks at "x").
  */
 import { useEffect } from "react";
 import { validateDefinition } from "./api";
@@ -9,8 +11,9 @@ import { useDefinition, type DefinitionStore } from "./definitionStore";
 export const VALIDATE_DELAY_MS = 600;
 
 export function useServerValidation(store: DefinitionStore): void {
-  const { text, syntaxError, validation } = useDefinition(store);
-  const needed = syntaxError === null && validation?.text !== text;
+  const snapshot = useDefinition(store);
+  const text = snapshot.syntaxError === null ? snapshot.text : snapshot.documentText;
+  const needed = snapshot.document !== null && snapshot.validation?.text !== text;
   useEffect(() => {
     if (!needed) return;
     let current = true;

@@ -1,6 +1,7 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { CanvasNode } from "../canvasGraph";
+import { problemClass, ProblemBadge, useNodeProblems } from "./NodeProblems";
 
 /**
  * Where a state's transitions start: the handle a new connection is dragged from decides which field it sets
@@ -58,11 +59,13 @@ export function StateHandles({ type, name, connectable }: { type?: string; name:
 }
 
 /** A state: its name, its type, and what it runs (resource) or one more detail. */
-export const StateNode = memo(function StateNode({ data }: NodeProps<CanvasNode>) {
+export const StateNode = memo(function StateNode({ id, data }: NodeProps<CanvasNode>) {
   const { node, canEdit } = data;
+  const problems = useNodeProblems(id);
   return (
-    <div className={`state-node state-${node.stateType ?? "unknown"}`}>
+    <div className={`state-node state-${node.stateType ?? "unknown"} ${problemClass(problems)}`}>
       <StateHandles type={node.stateType} name={node.label} connectable={canEdit} />
+      <ProblemBadge problems={problems} />
       <div className="state-node__name" title={node.label}>{node.label}</div>
       <div className="state-node__meta">
         <span className="state-node__type">{node.stateType ?? "?"}</span>
@@ -75,11 +78,13 @@ export const StateNode = memo(function StateNode({ data }: NodeProps<CanvasNode>
 });
 
 /** A Parallel or Map state: a group with a header, holding its branches or its item processor. */
-export const ContainerNode = memo(function ContainerNode({ data }: NodeProps<CanvasNode>) {
+export const ContainerNode = memo(function ContainerNode({ id, data }: NodeProps<CanvasNode>) {
   const { node, canEdit } = data;
+  const problems = useNodeProblems(id);
   return (
-    <div className={`container-node state-${node.stateType ?? "unknown"}`}>
+    <div className={`container-node state-${node.stateType ?? "unknown"} ${problemClass(problems)}`}>
       <StateHandles type={node.stateType} name={node.label} connectable={canEdit} />
+      <ProblemBadge problems={problems} />
       <div className="container-node__header">
         <div className="state-node__name" title={node.label}>{node.label}</div>
         <div className="state-node__meta">

@@ -1,15 +1,17 @@
 /**
  * The designer's toolbar: save (a new revision; an invalid definition is kept as your draft instead, and the
- * page says so), publish the saved revision as a version, export the definition (JSON / YAML, from the
- * server's export endpoint: what is saved) and the graph (SVG / PNG), compare two revisions, and a guard
- * against leaving with unsaved changes.
+ * page says so), publish the saved revision as a version, export the definition (JSON / YAML: what the
+ * designer holds, saved or not, converted by the server's export endpoint) and the graph (SVG / PNG), compare
+ * two revisions, and a guard
+ * against leaving with unsaved changes. Under it, your saved draft is offered when there is a newer one.
  */
 import { useEffect, useState } from "react";
 import { api, ApiError, validateDefinition } from "../code/api";
 import { isDirty, useDefinition, type DefinitionStore } from "../code/definitionStore";
 import type { MachineRef } from "../machine";
+import { DraftOffer } from "./DraftOffer";
 import { RevisionDiff } from "./RevisionDiff";
-import { downloadGraphImage } from "./exportImage";
+import { download, downloadGraphImage } from "./exportImage";
 
 type Message = { kind: "ok" | "warning" | "error"; text: string } | null;
 
@@ -93,6 +95,21 @@ export function Toolbar({ machine, store }: { machine: MachineRef; store: Defini
       return null;
     });
 
+  const exportDefinition = (format: "json" | "yaml") =>
+    run(async () => {
+      const blob = await api.exportFile(machine, format, store.get().text);
+      const url = URL.createObjectURL(blob);
+      try {
+        download(url, `${machine.name}.asl.${format}`);
+      } finally {
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }
+      return null;
+    });
+  const exportBlocked = snapshot.syntaxError !== null;
+  const exportTitle = (format: string) =>
+    exportBlocked ? "Fix the JSON error in the code view first" : `The definition as ${format}, as the designer holds it (saved or not)`;
+
   const canPublish = machine.canEdit && !busy && !dirty && snapshot.syntaxError === null;
   return (
     <>
@@ -112,12 +129,12 @@ export function Toolbar({ machine, store }: { machine: MachineRef; store: Defini
             Publish version
           </button>
         )}
-        <a className="button" href={api.exportUrl(machine, "json")} download title="The saved definition as JSON">
+        <button type="button" onClick={() => exportDefinition("json")} disabled={busy || exportBlocked} title={exportTitle("JSON")}>
           Export JSON
-        </a>
-        <a className="button" href={api.exportUrl(machine, "yaml")} download title="The saved definition as YAML">
+        </button>
+        <button type="button" onClick={() => exportDefinition("yaml")} disabled={busy || exportBlocked} title={exportTitle("YAML")}>
           Export YAML
-        </a>
+        </button>
         <button type="button" onClick={() => exportImage("svg")} disabled={busy}>
           Export graph as SVG
         </button>
@@ -134,6 +151,15 @@ export function Toolbar({ machine, store }: { machine: MachineRef; store: Defini
           </span>
         )}
       </div>
+      <DraftOffer
+        machine={machine}
+        store={store}
+        onOpened={(draft) => {
+          setDraftText(draft.definition); // kept on the server already: not "unsaved"
+          setMessage({ kind: "warning", text: "Opened your draft: save it as a revision when it is valid" });
+        }}
+        onMessage={(text) => setMessage({ kind: "ok", text })}
+      />
       {comparing && <RevisionDiff machine={machine} onClose={() => setComparing(false)} />}
     </>
   );
