@@ -146,12 +146,18 @@ def watch_errors(page, *, console: bool = True) -> list[str]:
 
 
 def screenshot(page, name: str) -> Path:
+    path = screenshot_path(f"{name}.png")
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def screenshot_path(filename: str) -> Path:
+    """Where an image the tests make goes (listed at the end of the run): $FLOWDECK_VAR_DIR/test-screenshots/."""
     from django.conf import settings
 
     directory = Path(settings.VAR_DIR) / "test-screenshots"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    path = directory / filename
     SCREENSHOTS.append(path)
     return path
 

@@ -2,12 +2,14 @@
 while the graph keeps the last good definition, and the server validator's diagnostics reach the editor and the
 problems list (grouped by state)."""
 import json
+import re
+import struct
 
 import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, screenshot_path
 from tests.browser.designer_helpers import open_designer, replace_code, save_revision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,6 +17,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ONE_STATE = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
 TWO_STATES = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Second"},
                                          "Second": {"Type": "Succeed"}}}
+
+
+def graph_bounds(page) -> dict:
+    """The size of the drawn graph in graph units: the union of the nodes' boxes, unzoomed."""
+    return page.evaluate("""() => {
+        const zoom = Number(/scale\\(([\\d.]+)\\)/.exec(document.querySelector(".react-flow__viewport").style.transform)[1]);
+        const boxes = [...document.querySelectorAll(".react-flow__node")].map((node) => node.getBoundingClientRect());
+        const left = Math.min(...boxes.map((box) => box.left)), right = Math.max(...boxes.map((box) => box.right));
+        const top = Math.min(...boxes.map((box) => box.top)), bottom = Math.max(...boxes.map((box) => box.bottom));
+        return {width: (right - left) / zoom, height: (bottom - top) / zoom};
+    }""")
 
 
 @pytest.fixture
@@ -120,14 +133,37 @@ def test_save_draft_publish_export_and_compare(editor_page):
         toolbar.get_by_role("button", name="Export YAML").click()
     assert "StartAt: A" in open(download.value.path()).read()
 
-    # The graph as SVG and PNG.
+    # The graph as SVG and PNG: the whole graph with its edges drawn, even zoomed in and panned away from it.
+    canvas = page.get_by_role("application", name="Graph of CodeDemo")
+    for _ in range(3):
+        canvas.get_by_role("button", name="Zoom In").click()
+    pane = canvas.locator(".react-flow__pane").bounding_box()
+    page.mouse.move(pane["x"] + 20, pane["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(pane["x"] + pane["width"] - 20, pane["y"] + pane["height"] - 20, steps=5)
+    page.mouse.up()
+    viewport = canvas.locator(".react-flow__viewport")
+    transform = viewport.evaluate("element => element.style.transform")
+    graph_size = graph_bounds(page)
     with page.expect_download() as download:
         toolbar.get_by_role("button", name="Export graph as SVG").click()
     assert download.value.suggested_filename == "CodeDemo.svg"
-    assert "<svg" in open(download.value.path()).read()
+    svg = open(download.value.path()).read()
+    assert svg.startswith("<svg")
+    assert 'aria-label="State A, Pass"' in svg and 'aria-label="State Second, Succeed"' in svg
+    edge_paths = re.findall(r"<path[^>]*react-flow__edge-path[^>]*>", svg)
+    assert len(edge_paths) == 3  # Start -> A -> Second -> End
+    assert all(re.search(r"stroke: rgb\(", path) for path in edge_paths), edge_paths
+    download.value.save_as(screenshot_path("designer-export-graph.svg"))
     with page.expect_download() as download:
         toolbar.get_by_role("button", name="Export graph as PNG").click()
-    assert open(download.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    download.value.save_as(screenshot_path("designer-export-graph.png"))
+    png = open(download.value.path(), "rb").read(24)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])  # (the IHDR chunk; pixel ratio 2, 24 px padding each side)
+    assert abs(width - 2 * (graph_size["width"] + 48)) <= 4 and abs(height - 2 * (graph_size["height"] + 48)) <= 4, \
+        (width, height, graph_size)
+    expect(viewport).to_have_attribute("style", re.compile(re.escape(transform)))  # the view is back as it was
 
     # Compare the two revisions side by side.
     toolbar.get_by_role("button", name="Compare revisions").click()

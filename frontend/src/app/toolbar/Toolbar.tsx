@@ -5,6 +5,7 @@
  * two revisions, and a guard
  * against leaving with unsaved changes. Under it, your saved draft is offered when there is a newer one.
  */
+import { useReactFlow } from "@xyflow/react";
 import { useEffect, useState } from "react";
 import { api, ApiError, validateDefinition } from "../code/api";
 import { isDirty, useDefinition, type DefinitionStore } from "../code/definitionStore";
@@ -17,6 +18,7 @@ type Message = { kind: "ok" | "warning" | "error"; text: string } | null;
 
 export function Toolbar({ machine, store }: { machine: MachineRef; store: DefinitionStore }) {
   const snapshot = useDefinition(store);
+  const flow = useReactFlow();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>(null);
   const [draftText, setDraftText] = useState<string | null>(null);
@@ -89,9 +91,9 @@ export function Toolbar({ machine, store }: { machine: MachineRef; store: Defini
 
   const exportImage = (format: "svg" | "png") =>
     run(async () => {
-      const flow = document.querySelector<HTMLElement>(".designer .react-flow");
-      if (!flow) throw new Error("There is no graph to export");
-      await downloadGraphImage(flow, format, machine.name);
+      const root = document.querySelector<HTMLElement>(".designer .react-flow");
+      if (!root) throw new Error("There is no graph to export");
+      await downloadGraphImage(root, flow, format, machine.name);
       return null;
     });
 
