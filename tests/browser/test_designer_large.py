@@ -1,10 +1,14 @@
 """A large machine in the designer: drawn at once with a provisional layout while elk works, usable meanwhile (a
 state selected then stays selected when elk's layout replaces it), and, opened again in the same browser, drawn
-straight from the layout stored by the first visit (no provisional layout, no elk)."""
+straight from the layout stored by the first visit (no provisional layout, no elk). Exported as SVG, it holds every
+state, not only those the canvas draws in view."""
+import json
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from bench.designer_machines import machine_definition
+from bench.designer_machines import count_states, machine_definition
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.designer_helpers import make_machine, make_user, password
 
@@ -43,6 +47,16 @@ def test_a_large_machine_is_usable_before_elk_and_laid_out_once(browser, live_se
         marks = page.evaluate(MARKS)
         assert {"designer:provisional", "designer:interactive", "designer:layout-end", "designer:ready"} <= set(marks)
         screenshot(page, "designer-large-elk")
+
+        # The graph as SVG holds every state, those out of view too (the canvas draws only what is in view).
+        drawn = canvas.locator(".react-flow__node-state").count()
+        states = count_states(json.loads(machine_definition(400)))
+        assert drawn < states
+        with page.expect_download() as download:
+            page.get_by_role("toolbar", name="Definition").get_by_role("button", name="Export graph as SVG").click()
+        svg = open(download.value.path()).read()
+        assert len(re.findall(r'aria-label="State [^"]*"', svg)) == states
+        expect(canvas.locator(".react-flow__node-state")).to_have_count(drawn)  # (in view only, again)
 
         # A second visit: the stored layout, no provisional one.
         page.close()

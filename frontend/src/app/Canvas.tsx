@@ -73,9 +73,11 @@ export interface CanvasProps {
   readonly env: TemplateEnv;
   readonly onSelect: (ids: string[]) => void;
   readonly selected: readonly string[];
+  /** Draw every node, in view or not (for an image export); otherwise big graphs draw only what is in view. */
+  readonly drawEverything?: boolean;
 }
 
-export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) {
+export function Canvas({ name, canEdit, env, onSelect, selected, drawEverything = false }: CanvasProps) {
   const store = useDesignerStore();
   const doc = useDesigner((state) => state.history.present.doc);
   const record = useDesigner((state) => state.history.present.layout);
@@ -262,7 +264,7 @@ export function Canvas({ name, canEdit, env, onSelect, selected }: CanvasProps) 
           onReconnect={canEdit ? onReconnect : undefined}
           onBeforeDelete={canEdit ? onBeforeDelete : undefined}
           deleteKeyCode={canEdit ? DELETE_KEYS : null}
-          onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
+          onlyRenderVisibleElements={!drawEverything && nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
           fitView
           fitViewOptions={FIT_VIEW}
           minZoom={0.1}

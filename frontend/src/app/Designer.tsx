@@ -94,6 +94,7 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
   }, [store]);
 
   const [selected, setSelected] = useState<string[]>([]);
+  const [drawEverything, setDrawEverything] = useState(false); // while the graph is exported as an image
   const showNode = useShowNode();
   const env = useMemo(() => templateEnv(machine.arn), [machine.arn]);
   const doc = useDesigner((state) => state.history.present.doc);
@@ -117,7 +118,7 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
         <span role="status">{count === 1 ? "1 state" : `${count} states`}</span>
         {!machine.canEdit && <span className="designer__badge">View only</span>}
       </div>
-      <Toolbar machine={machine} store={definition} />
+      <Toolbar machine={machine} store={definition} drawEverything={setDrawEverything} />
       {machine.canEdit && <EditBar selected={selected} onSelect={setSelected} />}
       <SplitPane
         left={
@@ -125,7 +126,8 @@ function Workspace({ machine, definition }: { machine: MachineRef; definition: D
             {machine.canEdit && <Palette onAdd={onAdd} />}
             <CanvasProblems snapshot={snapshot}>
               <ErrorBoundary resetKey={doc} what="The graph could not be drawn">
-                <Canvas name={machine.name} canEdit={machine.canEdit} env={env} selected={selected} onSelect={setSelected} />
+                <Canvas name={machine.name} canEdit={machine.canEdit} env={env} selected={selected} onSelect={setSelected}
+                  drawEverything={drawEverything} />
               </ErrorBoundary>
             </CanvasProblems>
           </div>

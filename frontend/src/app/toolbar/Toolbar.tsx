@@ -16,7 +16,12 @@ import { download, downloadGraphImage } from "./exportImage";
 
 type Message = { kind: "ok" | "warning" | "error"; text: string } | null;
 
-export function Toolbar({ machine, store }: { machine: MachineRef; store: DefinitionStore }) {
+export function Toolbar({ machine, store, drawEverything }: {
+  machine: MachineRef;
+  store: DefinitionStore;
+  /** Asks the canvas to draw every node, in view or not (true), or only what is in view again (false). */
+  drawEverything: (on: boolean) => void;
+}) {
   const snapshot = useDefinition(store);
   const flow = useReactFlow();
   const [busy, setBusy] = useState(false);
@@ -93,7 +98,7 @@ export function Toolbar({ machine, store }: { machine: MachineRef; store: Defini
     run(async () => {
       const root = document.querySelector<HTMLElement>(".designer .react-flow");
       if (!root) throw new Error("There is no graph to export");
-      await downloadGraphImage(root, flow, format, machine.name);
+      await downloadGraphImage(root, flow, format, machine.name, drawEverything);
       return null;
     });
 

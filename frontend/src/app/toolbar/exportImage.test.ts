@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { imageSize } from "./exportImage";
+import { imageSize, pngPixelRatio } from "./exportImage";
 
-describe("imageSize", () => {
-  it("pads the graph's bounds at scale 1", () => {
-    expect(imageSize({ x: -40, y: 10, width: 300, height: 500 })).toEqual({ width: 348, height: 548, scale: 1 });
+describe("graph image size", () => {
+  it("pads the graph's bounds, in graph units", () => {
+    expect(imageSize({ x: -40, y: 10, width: 300, height: 500.5 })).toEqual({ width: 348, height: 549 });
   });
 
-  it("scales a graph down so that its longer side fits", () => {
-    const size = imageSize({ x: 0, y: 0, width: 952, height: 19_952 }, 2000);
-    expect(size.scale).toBeCloseTo(0.1);
-    expect(size.height).toBe(2000);
-    expect(size.width).toBe(100);
+  it("draws a PNG at twice the size, less when its longer side would pass the limit", () => {
+    expect(pngPixelRatio({ width: 348, height: 548 })).toBe(2);
+    expect(pngPixelRatio({ width: 1000, height: 20_000 }, 8000)).toBeCloseTo(0.4);
+    expect(pngPixelRatio({ width: 0, height: 0 })).toBe(2);
   });
 });

@@ -1,65 +1,86 @@
 /**
  * The graph as an image file: the whole graph, not just the part in view, drawn by html-to-image (SVG through
- * a foreignObject, PNG through a canvas) from React Flow's viewport element, at scale 1 (smaller when the
- * graph would pass MAX_SIDE pixels), then downloaded.
+ * a foreignObject, PNG through a canvas) from React Flow's viewport element, then downloaded. The SVG is at
+ * scale 1; the PNG at twice that for sharp text, smaller when its longer side would pass MAX_SIDE pixels.
  *
- * Two things html-to-image does not do on its own, done here:
+ * What html-to-image does not do on its own, done here:
  * - It copies the computed style of HTML elements, but clones an <svg> as it is, so the edges, styled by the
  *   stylesheet (stroke, dashes, label colours), would come out invisible: their computed SVG styles are set
- *   inline for the export and put back after it.
- * - Above a few hundred states the canvas draws only what is in view; the graph is fitted into view first
- *   (every node drawn), and the viewport put back after.
+ *   inline for the export and taken off after it.
+ * - Above a few hundred states the canvas draws only what is in view: it is asked to draw everything first.
+ * - It copies every computed property of every element (hundreds each): only those that the nodes' look
+ *   depends on are copied (STYLE), which keeps a 2,000-state SVG tens of megabytes smaller and the export faster.
  */
 import { getNodesBounds, type Node, type ReactFlowInstance, type Rect } from "@xyflow/react";
 import { toPng, toSvg } from "html-to-image";
 
 const PADDING = 24;
-const MAX_SIDE = 8000; // pixels of the image (before the PNG's pixel ratio); browsers refuse much larger canvases
+const MAX_SIDE = 8000; // pixels on the PNG's longer side: browsers refuse much larger canvases
 const SVG_STYLE = ["stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "stroke-linecap",
   "stroke-linejoin", "fill", "fill-opacity", "opacity", "visibility", "font-family", "font-size", "font-weight"];
+const BOX = ["top", "right", "bottom", "left"];
+const STYLE = [
+  "display", "position", "box-sizing", "z-index", "overflow-x", "overflow-y", "visibility", "opacity",
+  "width", "height", "min-width", "min-height", "max-width", "max-height", ...BOX,
+  ...BOX.map((side) => `margin-${side}`), ...BOX.map((side) => `padding-${side}`),
+  ...BOX.flatMap((side) => [`border-${side}-width`, `border-${side}-style`, `border-${side}-color`]),
+  "border-top-left-radius", "border-top-right-radius", "border-bottom-left-radius", "border-bottom-right-radius",
+  "outline-width", "outline-style", "outline-color", "outline-offset", "box-shadow",
+  "background-color", "background-image", "color",
+  "flex-direction", "flex-wrap", "flex-grow", "flex-shrink", "flex-basis", "align-items", "align-self",
+  "justify-content", "row-gap", "column-gap", "order",
+  "font-family", "font-size", "font-style", "font-weight", "line-height", "letter-spacing", "text-align",
+  "text-transform", "text-decoration-line", "text-overflow", "white-space", "word-break", "overflow-wrap",
+  "vertical-align", "transform", "transform-origin", "translate", "direction",
+  ...SVG_STYLE,
+];
 
-export type ImageSize = { width: number; height: number; scale: number };
+export type ImageSize = { width: number; height: number };
 
-/** The image's size and scale for graph bounds: padded, at scale 1 unless a side would pass MAX_SIDE. */
-export function imageSize(bounds: Rect, maxSide: number = MAX_SIDE): ImageSize {
-  const width = bounds.width + 2 * PADDING;
-  const height = bounds.height + 2 * PADDING;
-  const scale = Math.min(1, maxSide / Math.max(width, height, 1));
-  return { width: Math.ceil(width * scale), height: Math.ceil(height * scale), scale };
+/** The image's size for graph bounds: padded, in graph units. */
+export function imageSize(bounds: Rect): ImageSize {
+  return { width: Math.ceil(bounds.width + 2 * PADDING), height: Math.ceil(bounds.height + 2 * PADDING) };
+}
+
+/** How many PNG pixels per graph unit: 2, fewer for a graph whose longer side would pass `maxSide` pixels. */
+export function pngPixelRatio(size: ImageSize, maxSide: number = MAX_SIDE): number {
+  return Math.min(2, maxSide / Math.max(size.width, size.height, 1));
 }
 
 export async function downloadGraphImage(
   root: HTMLElement, flow: ReactFlowInstance<Node>, format: "svg" | "png", basename: string,
+  drawEverything: (on: boolean) => void,
 ): Promise<void> {
   const nodes = flow.getNodes();
-  if (nodes.length === 0) throw new Error("There is no graph to export");
   const viewportElement = root.querySelector<HTMLElement>(".react-flow__viewport");
-  if (!viewportElement) throw new Error("There is no graph to export");
+  if (nodes.length === 0 || !viewportElement) throw new Error("There is no graph to export");
   const bounds = getNodesBounds(nodes.filter((node) => !node.parentId));
   const size = imageSize(bounds);
 
-  const viewport = flow.getViewport();
-  await flow.fitView({ duration: 0 });
-  await nextFrames(2); // React draws the nodes that came into view
-  const restoreStyles = inlineSvgStyles(viewportElement);
+  drawEverything(true);
+  let restoreStyles = () => {};
   try {
+    await nextFrames(2); // React draws the nodes out of view
+    restoreStyles = inlineSvgStyles(viewportElement);
     const options = {
       backgroundColor: "#ffffff",
       skipFonts: true,
-      width: size.width,
-      height: size.height,
-      style: {
-        width: `${size.width}px`,
-        height: `${size.height}px`,
-        transform: `translate(${(PADDING - bounds.x) * size.scale}px, ${(PADDING - bounds.y) * size.scale}px) scale(${size.scale})`,
-      },
+      includeStyleProperties: STYLE,
+      ...size,
+      style: { ...px(size), transform: `translate(${PADDING - bounds.x}px, ${PADDING - bounds.y}px)` },
     };
-    const url = format === "svg" ? await toSvg(viewportElement, options) : await toPng(viewportElement, { ...options, pixelRatio: 2 });
+    const url = format === "svg"
+      ? await toSvg(viewportElement, options)
+      : await toPng(viewportElement, { ...options, pixelRatio: pngPixelRatio(size) });
     download(url, `${basename}.${format}`);
   } finally {
     restoreStyles();
-    await flow.setViewport(viewport, { duration: 0 });
+    drawEverything(false);
   }
+}
+
+function px({ width, height }: ImageSize): Partial<CSSStyleDeclaration> {
+  return { width: `${width}px`, height: `${height}px` };
 }
 
 /** Sets the computed SVG styles of every element inside an <svg> under `root` inline; returns the undo. (Through
