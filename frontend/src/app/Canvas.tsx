@@ -23,10 +23,11 @@ import {
   type OnSelectionChangeParams,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import { buildGraph, provisionalLayout, type AslGraph, type Box } from "../asl";
+import { buildGraph, provisionalLayout, type AslGraph, type Box, type Point } from "../asl";
 import { toCanvasEdges, toCanvasNodes, type CanvasNode } from "./canvasGraph";
 import { RENAME_INPUT_ID } from "./EditBar";
 import { addFromTemplate, connect, insertTemplateOnEdge, reconnect, remove } from "./edits";
+import { edgeTypes } from "./edgeTypes";
 import { autoLayout } from "./layout";
 import { absoluteBoxes, anchorNode, viewportKeeping } from "./layoutSwitch";
 import { nodeTypes } from "./nodeTypes";
@@ -64,8 +65,10 @@ const MINIMAP_FROM_STATES = 10;
 interface LaidOut {
   readonly graph: AslGraph;
   readonly boxes: Map<string, Box>;
+  readonly routes: Map<string, Point[]>; // (empty for a provisional layout)
   readonly provisional: boolean;
 }
+const NONE: ReadonlySet<string> = new Set();
 
 export interface CanvasProps {
   readonly name: string;
@@ -83,8 +86,14 @@ export function Canvas({ name, canEdit, env, onSelect, selected, drawEverything 
   const record = useDesigner((state) => state.history.present.layout);
   const graph = useMemo(() => measureOnce("designer:graph", () => buildGraph(doc)), [doc]);
   const stateCount = useMemo(() => graph.nodes.filter((node) => node.kind === "state").length, [graph]);
-  const edges = useMemo(() => toCanvasEdges(graph, { canEdit }), [graph, canEdit]);
   const [laidOut, setLaidOut] = useState<LaidOut | undefined>();
+  const [dragging, setDragging] = useState<ReadonlySet<string>>(NONE);
+  // (Undefined rather than a provisional layout's none: the edges stay the same objects until ELK's layout comes.)
+  const routes = laidOut?.graph === graph && !laidOut.provisional ? laidOut.routes : undefined;
+  const edges = useMemo(() => {
+    const moved = dragging.size ? new Set([...Object.keys(record), ...dragging]) : record;
+    return toCanvasEdges(graph, { canEdit, routes, moved });
+  }, [graph, canEdit, routes, record, dragging]);
   const shown = useRef<LaidOut | undefined>(undefined);
   shown.current = laidOut;
   const [layoutError, setLayoutError] = useState<string | undefined>();
@@ -99,13 +108,13 @@ export function Canvas({ name, canEdit, env, onSelect, selected, drawEverything 
     // graph is on the canvas already (after an edit, the old picture stays until the new one comes).
     const whileElkWorks = () => {
       if (!current || graph.nodes.length <= PROVISIONAL_ABOVE || shown.current?.provisional === false) return;
-      setLaidOut({ graph, boxes: measureOnce("designer:provisional", () => provisionalLayout(graph)), provisional: true });
+      setLaidOut({ graph, boxes: measureOnce("designer:provisional", () => provisionalLayout(graph)), routes: new Map(), provisional: true });
     };
     autoLayout(graph, whileElkWorks)
-      .then((boxes) => {
+      .then(({ boxes, routes: elkRoutes }) => {
         if (!current) return;
         markOnce("designer:layout-end");
-        setLaidOut({ graph, boxes, provisional: false });
+        setLaidOut({ graph, boxes, routes: elkRoutes, provisional: false });
         setLayoutError(undefined);
       })
       .catch((error: unknown) => current && setLayoutError(`Layout failed: ${error instanceof Error ? error.message : String(error)}`));
@@ -179,9 +188,15 @@ export function Canvas({ name, canEdit, env, onSelect, selected, drawEverything 
     },
     [canEdit, onSelect],
   );
+  const onNodeDragStart: OnNodeDrag<CanvasNode> = useCallback(
+    (_event, node, dragged) => setDragging(new Set((dragged.length ? dragged : [node]).map((moved) => moved.id))),
+    [],
+  );
   const onNodeDragStop: OnNodeDrag<CanvasNode> = useCallback(
-    (_event, node, dragged) =>
-      store.moveAll((dragged.length ? dragged : [node]).map((moved) => [moved.id, moved.position] as const)),
+    (_event, node, dragged) => {
+      store.moveAll((dragged.length ? dragged : [node]).map((moved) => [moved.id, moved.position] as const));
+      setDragging(NONE);
+    },
     [store],
   );
   const onBeforeDelete = useCallback(
@@ -252,10 +267,12 @@ export function Canvas({ name, canEdit, env, onSelect, selected, drawEverything 
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onSelectionChange={onSelectionChange}
           onMoveStart={onMoveStart}
           onNodeDoubleClick={onNodeDoubleClick}
+          onNodeDragStart={canEdit ? onNodeDragStart : undefined}
           onNodeDragStop={onNodeDragStop}
           nodesConnectable={canEdit}
           nodesDraggable={canEdit}

@@ -14,7 +14,7 @@ import {
   formatPointer,
   parsePointer,
   splitStatePointer,
-  type AslGraph, type Box, type EdgeKind, type GraphNode, type LayoutRecord } from "../asl";
+  type AslGraph, type Box, type EdgeKind, type GraphNode, type LayoutRecord, type Point } from "../asl";
 import { nodeHandles } from "./nodeHandles";
 
 export type CanvasNodeType = "state" | "container" | "scope" | "marker" | "missing";
@@ -24,7 +24,7 @@ export interface CanvasNodeData extends Record<string, unknown> {
   readonly canEdit: boolean;
 }
 export type CanvasNode = Node<CanvasNodeData, CanvasNodeType>;
-export type CanvasEdge = Edge<{ kind: EdgeKind }>;
+export type CanvasEdge = Edge<{ kind: EdgeKind; route?: readonly Point[] }>;
 
 /** What a node is called for people and tests: "State Check, Choice", "Branch 1 of Fan out"... */
 export function nodeLabel(node: GraphNode, owner?: GraphNode): string {
@@ -104,16 +104,39 @@ function sourceHandle(kind: EdgeKind, source: GraphNode | undefined): string {
   return kind;
 }
 
-export function toCanvasEdges(graph: AslGraph, options: { canEdit: boolean }): CanvasEdge[] {
+export interface EdgeOptions {
+  readonly canEdit: boolean;
+  /** ELK's routes (edges/RoutedEdge.tsx draws them), when ELK's layout of this graph is the one drawn. */
+  readonly routes?: ReadonlyMap<string, readonly Point[]>;
+  /** Nodes not where ELK put them (the layout record's, and those being dragged): edges at them, or at a node
+   * inside them, are drawn from handle to handle (ELK's route would lead to the old place). */
+  readonly moved?: ReadonlySet<string> | LayoutRecord;
+}
+
+export function toCanvasEdges(graph: AslGraph, options: EdgeOptions): CanvasEdge[] {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const moved = options.moved instanceof Set ? options.moved : new Set(Object.keys(options.moved ?? {}));
+  const away = new Map<string, boolean>(); // node id -> it or a group holding it has moved
+  const isAway = (id: string): boolean => {
+    let known = away.get(id);
+    if (known === undefined) {
+      const parent = byId.get(id)?.parentId;
+      known = moved.has(id) || (parent !== undefined && isAway(parent));
+      away.set(id, known);
+    }
+    return known;
+  };
   return graph.edges.map((edge): CanvasEdge => ({
     id: edge.id,
     source: edge.source,
     sourceHandle: sourceHandle(edge.kind, byId.get(edge.source)),
     target: edge.target,
-    type: "smoothstep",
+    type: "routed",
     className: `edge-${edge.kind}`,
-    data: { kind: edge.kind },
+    data: {
+      kind: edge.kind,
+      ...(options.routes && !isAway(edge.source) && !isAway(edge.target) ? { route: options.routes.get(edge.id) } : {}),
+    },
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
     ariaLabel: edgeLabel(edge.kind, edge.label),
     reconnectable: options.canEdit ? "target" : false,

@@ -12,10 +12,16 @@
  */
 import type { ELK, ElkNode } from "elkjs/lib/elk-api";
 import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
-import { readElkLayout, toElkGraph, type AslGraph, type Box } from "../asl";
+import { readElkLayout, readElkRoutes, toElkGraph, type AslGraph, type Box, type Point } from "../asl";
 import { layoutKey, readCachedLayout, storeLayout } from "./layoutCache";
 
 let elk: Promise<ELK> | undefined;
+
+/** ELK's answer: every node's box, relative to its parent group, and every edge's route, in canvas coordinates. */
+export interface Layout {
+  readonly boxes: Map<string, Box>;
+  readonly routes: Map<string, Point[]>;
+}
 
 export function loadLayoutEngine(): Promise<ELK> {
   elk ??= import("elkjs/lib/elk-api.js").then(({ default: ElkApi }) => new ElkApi({ workerUrl: elkWorkerUrl }));
@@ -29,7 +35,7 @@ export function loadLayoutEngine(): Promise<ELK> {
  * Beyond this page, layoutCache.ts keeps ELK's answers across visits.
  */
 interface Entry {
-  readonly boxes: Promise<Map<string, Box>>;
+  readonly layout: Promise<Layout>;
   /** Settles once the browser's cache has been asked (done is set first if it had the answer). */
   readonly lookedUp: Promise<void>;
   done: boolean;
@@ -38,11 +44,12 @@ const recent = new Map<string, Entry>();
 const RECENT_LAYOUTS = 4;
 
 /**
- * Every node's automatic box, relative to its parent group (group sizes included). `whileElkWorks` is called
+ * Every node's automatic box, relative to its parent group (group sizes included), and every edge's route.
+ * `whileElkWorks` is called
  * (once, soon) when the answer is neither at hand nor in the browser's cache and ELK has to be waited for: the
  * canvas draws a provisional layout meanwhile.
  */
-export function autoLayout(graph: AslGraph, whileElkWorks?: () => void): Promise<Map<string, Box>> {
+export function autoLayout(graph: AslGraph, whileElkWorks?: () => void): Promise<Layout> {
   const input = toElkGraph(graph);
   const json = JSON.stringify(input);
   let entry = recent.get(json);
@@ -55,7 +62,7 @@ export function autoLayout(graph: AslGraph, whileElkWorks?: () => void): Promise
   }
   const asked = entry;
   if (whileElkWorks) void asked.lookedUp.then(() => asked.done || whileElkWorks());
-  return entry.boxes;
+  return entry.layout;
 }
 
 function layOut(input: ElkNode, json: string, forget: () => void): Entry {
@@ -63,15 +70,15 @@ function layOut(input: ElkNode, json: string, forget: () => void): Entry {
   const cached = key.then((k) => (k === undefined ? undefined : readCachedLayout(k)));
   const entry: Entry = {
     done: false,
-    lookedUp: cached.then((boxes) => {
-      if (boxes) entry.done = true;
+    lookedUp: cached.then((layout) => {
+      if (layout) entry.done = true;
     }),
-    boxes: cached.then(
-      (boxes) =>
-        boxes ??
+    layout: cached.then(
+      (layout) =>
+        layout ??
         loadLayoutEngine()
           .then((engine) => engine.layout(input))
-          .then(readElkLayout)
+          .then((laidOut) => ({ boxes: readElkLayout(laidOut), routes: readElkRoutes(laidOut) }))
           .then(async (laidOut) => {
             const k = await key;
             if (k !== undefined) void storeLayout(k, laidOut);
@@ -79,6 +86,6 @@ function layOut(input: ElkNode, json: string, forget: () => void): Entry {
           }),
     ),
   };
-  entry.boxes.then(() => (entry.done = true), forget);
+  entry.layout.then(() => (entry.done = true), forget);
   return entry;
 }

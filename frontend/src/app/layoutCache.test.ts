@@ -28,7 +28,7 @@ describe("layout cache key", () => {
 
   it("reads as a miss, without failing, where there is no IndexedDB", async () => {
     expect(typeof indexedDB).toBe("undefined"); // vitest's node environment
-    await expect(storeLayout("k", new Map([["a", { x: 1, y: 2, width: 3, height: 4 }]]))).resolves.toBeUndefined();
+    await expect(storeLayout("k", { boxes: new Map([["a", { x: 1, y: 2, width: 3, height: 4 }]]), routes: new Map() })).resolves.toBeUndefined();
     await expect(readCachedLayout("k")).resolves.toBeUndefined();
   });
 });

@@ -9,13 +9,14 @@
  * every failure (no IndexedDB, no crypto.subtle outside a secure context, a private window, a full disk, a
  * blocked upgrade) reads as a miss and is otherwise ignored.
  */
-import type { Box } from "../asl";
+import type { Layout } from "./layout";
 
 const DATABASE = "flowdeck-designer-layouts";
 const STORE = "layouts";
 const KEEP = 30;
 
-type Row = { key: string; stored: number; boxes: [string, number, number, number, number][] };
+/** A stored answer: boxes as [id, x, y, width, height], routes as [id, x0, y0, x1, y1, …]. */
+type Row = { key: string; stored: number; boxes: [string, number, number, number, number][]; routes: [string, ...number[]][] };
 
 /** The cache key for ELK's input (as JSON) run by a given ELK (its worker script's URL); undefined without crypto.subtle. */
 export async function layoutKey(inputJson: string, engine: string): Promise<string | undefined> {
@@ -51,24 +52,32 @@ function settle<T>(request: IDBRequest<T>): Promise<T> {
 }
 
 /** The stored answer for `key`, or undefined (never rejects). */
-export async function readCachedLayout(key: string): Promise<Map<string, Box> | undefined> {
+export async function readCachedLayout(key: string): Promise<Layout | undefined> {
   try {
     const db = await openLayoutCache();
     if (!db) return undefined;
     const row = (await settle(db.transaction(STORE).objectStore(STORE).get(key))) as Row | undefined;
-    if (!row || !Array.isArray(row.boxes)) return undefined;
-    return new Map(row.boxes.map(([id, x, y, width, height]) => [id, { x, y, width, height }]));
+    if (!row || !Array.isArray(row.boxes) || !Array.isArray(row.routes)) return undefined;
+    return {
+      boxes: new Map(row.boxes.map(([id, x, y, width, height]) => [id, { x, y, width, height }])),
+      routes: new Map(row.routes.map(([id, ...xy]) => [id, Array.from({ length: xy.length / 2 }, (_, i) => ({ x: xy[2 * i], y: xy[2 * i + 1] }))])),
+    };
   } catch {
     return undefined;
   }
 }
 
 /** Stores ELK's answer under `key`, dropping the oldest beyond KEEP (never rejects). */
-export async function storeLayout(key: string, boxes: ReadonlyMap<string, Box>): Promise<void> {
+export async function storeLayout(key: string, { boxes, routes }: Layout): Promise<void> {
   try {
     const db = await openLayoutCache();
     if (!db) return;
-    const row: Row = { key, stored: Date.now(), boxes: Array.from(boxes, ([id, b]) => [id, b.x, b.y, b.width, b.height]) };
+    const row: Row = {
+      key,
+      stored: Date.now(),
+      boxes: Array.from(boxes, ([id, b]) => [id, b.x, b.y, b.width, b.height]),
+      routes: Array.from(routes, ([id, points]) => [id, ...points.flatMap((p) => [p.x, p.y])]),
+    };
     const store = db.transaction(STORE, "readwrite").objectStore(STORE);
     await settle(store.put(row));
     let surplus = (await settle(store.count())) - KEEP;

@@ -12,3 +12,4 @@ export * from "./edit";
 export * from "./history";
 export * from "./layout";
 export * from "./provisional";
+export * from "./routes";

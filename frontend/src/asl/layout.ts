@@ -64,6 +64,7 @@ export const LAYOUT_OPTIONS: Readonly<Record<string, string>> = {
   "elk.spacing.nodeNode": String(NODE_SPACING),
   "elk.layered.spacing.nodeNodeBetweenLayers": String(LAYER_SPACING),
   "elk.spacing.edgeLabel": "6",
+  "elk.json.edgeCoords": "ROOT", // edge routes in canvas coordinates (routes.ts); node boxes stay parent-relative
 };
 
 export interface ElkGraphOptions {
