@@ -143,8 +143,7 @@ def _insert_or_find(*, name: str, definition: str, role_arn: str, type: str, log
         with transaction.atomic():  # SQLite's IMMEDIATE transactions: the look and the insert are one step
             existing = StateMachine.objects.filter(name=name).select_related("revision").first()
             if existing is not None:
-                accept(existing)
-                return existing, False
+                return _accepted(existing, accept), False
             machine = StateMachine.objects.create(
                 name=name, type=type, role_arn=role_arn, logging_configuration=logging,
                 tracing_configuration=tracing, encryption_configuration=encryption)
@@ -157,14 +156,19 @@ def _insert_or_find(*, name: str, definition: str, role_arn: str, type: str, log
         existing = StateMachine.objects.filter(name=name).select_related("revision").first()
         if existing is None:
             raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{name}'") from None
-        accept(existing)
-        return existing, False
+        return _accepted(existing, accept), False
     return machine, True
 
 
-def _same_or_refused(existing: StateMachine, definition: str, role_arn: str, type: str) -> None:
+def _accepted(existing: StateMachine, accept: Callable[[StateMachine], object]) -> StateMachine:
+    """`existing`, if the request repeats the one that made it (`accept` raises if not); never one being deleted."""
     if existing.status == StateMachine.DELETING:
         raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
+    accept(existing)
+    return existing
+
+
+def _same_or_refused(existing: StateMachine, definition: str, role_arn: str, type: str) -> None:
     if (existing.definition, existing.role_arn, existing.type) != (definition, role_arn, type):
         raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
 
@@ -299,6 +303,7 @@ def create_state_machine_and_publish(*, name: str, definition: str, role_arn: st
                                      tracing: dict | None = None, encryption: dict | None = None,
                                      tags: Iterable[dict] = (), publish: bool = False,
                                      version_description: str | None = None,
+                                     on_create: Callable[[StateMachine], None] | None = None,
                                      ) -> tuple[StateMachine, StateMachineVersion | None, bool]:
     """CreateStateMachine as AWS has it: tagged, optionally published as version 1, and idempotent:
     (the machine, its version 1 or None, whether this call made the machine).
@@ -317,6 +322,8 @@ def create_state_machine_and_publish(*, name: str, definition: str, role_arn: st
         tag_resource(machine.arn, tags)
         if publish:
             publish_state_machine_version(machine, description=version_description)
+        if on_create is not None:
+            on_create(machine)
 
     def repeated(existing: StateMachine) -> None:
         _repeated(existing, definition=definition, type=type, logging=logging, tracing=tracing,
@@ -333,8 +340,6 @@ def _repeated(existing: StateMachine, *, definition: str, type: str, logging: di
               publish: bool, version_description: str | None) -> None:
     """Whether a CreateStateMachine repeats the one that made `existing` (AWS returns that machine); raises why
     not."""
-    if existing.status == StateMachine.DELETING:
-        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
     same = (existing.definition, existing.type, logging_configuration(existing.logging_configuration),
             tracing_configuration(existing.tracing_configuration),
             encryption_configuration(existing.encryption_configuration)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from designer.accounts import permissions
 from designer.management.commands.loaddemo import DEMO
 from designer.models import StateMachine
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, watch_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +25,7 @@ def test_the_demo_workflow_opens_in_the_designer(new_page, django_user_model):
     states = {name: state for scope in _scopes(definition) for name, state in scope["States"].items()}
 
     page = new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    problems = watch_errors(page)
     log_in(page, vera, "vera-pass-1234")
     page.goto("/machines/OrderDemo/")
     page.get_by_role("link", name="Design").click()

@@ -14,7 +14,7 @@ from designer.models import StateMachine
 from designer.templates_library import templates
 from executions import services
 from executions.models import Execution
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, watch_errors
 from tests.executions.runtime import make_machine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,9 +45,7 @@ def test_import_a_definition_and_create_from_a_template(new_page, django_user_mo
     wait_until_ended(services.start_execution(orders, input="{}", name="morning", started_by=carla))
 
     page = new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    problems = watch_errors(page)
     log_in(page, carla, "carla-pass-1234")
     page.goto("/machines/")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Orders", exact=True))

@@ -22,19 +22,21 @@ METADATA_ONLY_DEFINITION = "{}"  # AWS: with includedData METADATA_ONLY, "the re
 @action("CreateStateMachine")
 def create_state_machine(params: dict, caller: Caller) -> dict:
     deletion.reclaim_state_machine_name(params["name"])
-    # AWS: repeating a creation returns the machine made before; that grants the repeater nothing (`created`
-    # says whether this call made it: two identical creates may overlap).
+    # AWS: repeating a creation returns the machine made before; that grants the repeater nothing. The creator's
+    # grant is made in the insert's transaction (no machine without its admin), only by the call that made it.
+    def make_admin(machine: StateMachine) -> None:
+        permissions.make_creator_admin(machine, caller.user)
+        caller.record("state_machine.create", machine.arn)
+
     machine, version, created = machines.create_state_machine_and_publish(
         name=params["name"], definition=params["definition"], role_arn=params["roleArn"],
         type=params.get("type", StateMachine.STANDARD), logging=params.get("loggingConfiguration"),
         tracing=params.get("tracingConfiguration"), encryption=params.get("encryptionConfiguration"),
         tags=params.get("tags", ()),
-        publish=params.get("publish", False), version_description=params.get("versionDescription"))
-    if created:
-        permissions.make_creator_admin(machine, caller.user)
-        caller.record("state_machine.create", machine.arn)
-        if version is not None:
-            caller.record("version.publish", version.arn)
+        publish=params.get("publish", False), version_description=params.get("versionDescription"),
+        on_create=make_admin)
+    if created and version is not None:
+        caller.record("version.publish", version.arn)
     return {"stateMachineArn": machine.arn, "creationDate": machine.created_at,
             "stateMachineVersionArn": version.arn if version else None}
 

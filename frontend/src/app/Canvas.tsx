@@ -23,13 +23,13 @@ import {
   type OnSelectionChangeParams,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import { buildGraph, provisionalLayout, type AslGraph, type Box, type Point } from "../asl";
+import { absoluteBoxes, buildGraph, provisionalLayout, type AslGraph, type Box, type Point } from "../asl";
 import { toCanvasEdges, toCanvasNodes, type CanvasNode } from "./canvasGraph";
 import { RENAME_INPUT_ID } from "./EditBar";
 import { addFromTemplate, connect, insertTemplateOnEdge, reconnect, remove } from "./edits";
 import { edgeTypes } from "./edgeTypes";
 import { autoLayout } from "./layout";
-import { absoluteBoxes, anchorNode, viewportKeeping } from "./layoutSwitch";
+import { anchorNode, viewportKeeping } from "./layoutSwitch";
 import { nodeTypes } from "./nodeTypes";
 import { useDesigner, useDesignerStore } from "./store";
 import { useKeyboardMoves } from "./useKeyboardMoves";
@@ -91,8 +91,7 @@ export function Canvas({ name, canEdit, env, onSelect, selected, drawEverything 
   // (Undefined rather than a provisional layout's none: the edges stay the same objects until ELK's layout comes.)
   const routes = laidOut?.graph === graph && !laidOut.provisional ? laidOut.routes : undefined;
   const edges = useMemo(() => {
-    const moved = dragging.size ? new Set([...Object.keys(record), ...dragging]) : record;
-    return toCanvasEdges(graph, { canEdit, routes, moved });
+    return toCanvasEdges(graph, { canEdit, routes, moved: new Set([...Object.keys(record), ...dragging]) });
   }, [graph, canEdit, routes, record, dragging]);
   const shown = useRef<LaidOut | undefined>(undefined);
   shown.current = laidOut;

@@ -110,12 +110,12 @@ export interface EdgeOptions {
   readonly routes?: ReadonlyMap<string, readonly Point[]>;
   /** Nodes not where ELK put them (the layout record's, and those being dragged): edges at them, or at a node
    * inside them, are drawn from handle to handle (ELK's route would lead to the old place). */
-  readonly moved?: ReadonlySet<string> | LayoutRecord;
+  readonly moved?: ReadonlySet<string>;
 }
 
 export function toCanvasEdges(graph: AslGraph, options: EdgeOptions): CanvasEdge[] {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
-  const moved = options.moved instanceof Set ? options.moved : new Set(Object.keys(options.moved ?? {}));
+  const moved = options.moved ?? new Set<string>();
   const away = new Map<string, boolean>(); // node id -> it or a group holding it has moved
   const isAway = (id: string): boolean => {
     let known = away.get(id);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, importAsl, provisionalLayout } from "../asl";
+import { absoluteBoxes, buildGraph, importAsl, provisionalLayout } from "../asl";
 import { corpusFile } from "../asl/testing";
-import { absoluteBoxes, anchorNode, viewportKeeping } from "./layoutSwitch";
+import { anchorNode, viewportKeeping } from "./layoutSwitch";
 
 const graph = buildGraph(importAsl(corpusFile("062-parallel-in-map-in-parallel.asl.json")));
 const boxes = provisionalLayout(graph);

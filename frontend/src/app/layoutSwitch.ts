@@ -7,22 +7,7 @@
  * (what the inspector shows), else the node nearest the centre of the view. Pure: vitest runs it without a DOM.
  */
 import type { Viewport } from "@xyflow/react";
-import type { AslGraph, Box, LayoutRecord } from "../asl";
-
-/** Every node's box in canvas coordinates (the layout's positions are relative to the parent group). */
-export function absoluteBoxes(graph: AslGraph, boxes: ReadonlyMap<string, Box>, record: LayoutRecord): Map<string, Box> {
-  const out = new Map<string, Box>();
-  for (const node of graph.nodes) {
-    // graph.nodes come parents first, so a parent's absolute box is known before its children's.
-    const box = boxes.get(node.id);
-    if (!box) continue;
-    const manual = Object.hasOwn(record, node.id) ? record[node.id] : undefined;
-    const parent = node.parentId === undefined ? { x: 0, y: 0 } : out.get(node.parentId);
-    if (!parent) continue;
-    out.set(node.id, { ...box, x: parent.x + (manual ?? box).x, y: parent.y + (manual ?? box).y });
-  }
-  return out;
-}
+import type { AslGraph, Box } from "../asl";
 
 /** The node to keep in place: the first selected one that is laid out, else the one nearest `centre` (canvas coordinates). */
 export function anchorNode(

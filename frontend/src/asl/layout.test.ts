@@ -3,8 +3,9 @@ import type { ElkNode } from "elkjs/lib/elk-api";
 import { describe, expect, it } from "vitest";
 import { importAsl, statePointer } from "./document";
 import { renameState } from "./edit";
-import { buildGraph, type AslGraph } from "./graph";
+import { buildGraph } from "./graph";
 import {
+  absoluteBoxes,
   applyLayoutRecord,
   moveNode,
   parseLayoutRecord,
@@ -27,17 +28,6 @@ function findElk(root: ElkNode, id: string): ElkNode | undefined {
     if (found) return found;
   }
   return undefined;
-}
-
-/** Boxes in canvas coordinates (ELK's are relative to the parent). */
-function absolute(graph: AslGraph, boxes: Map<string, Box>): Map<string, Box> {
-  const out = new Map<string, Box>();
-  for (const node of graph.nodes) {
-    const box = boxes.get(node.id)!;
-    const parent = node.parentId === undefined ? { x: 0, y: 0 } : out.get(node.parentId)!;
-    out.set(node.id, { ...box, x: box.x + parent.x, y: box.y + parent.y });
-  }
-  return out;
 }
 
 describe("toElkGraph", () => {
@@ -63,7 +53,7 @@ describe("toElkGraph", () => {
       const graph = graphOf(name);
       const boxes = readElkLayout(await elk.layout(toElkGraph(graph)));
       expect(boxes.size).toBe(graph.nodes.length);
-      const abs = absolute(graph, boxes);
+      const abs = absoluteBoxes(graph, boxes);
       for (const node of graph.nodes) {
         const box = abs.get(node.id)!;
         expect(box.width, node.id).toBeGreaterThan(0);
@@ -97,7 +87,7 @@ describe("markers and states of the same name", () => {
     const ids = graph.nodes.map((node) => node.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(["start:", "/States/Start", "end:", "start:/States/P/Branches/0", "/States/P/Branches/0/States/End", "end:/States/P/Branches/0"]));
-    const abs = absolute(graph, readElkLayout(await elk.layout(toElkGraph(graph))));
+    const abs = absoluteBoxes(graph, readElkLayout(await elk.layout(toElkGraph(graph))));
     const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
     const leaves = graph.nodes.filter((node) => !node.isGroup);
     for (const a of leaves) {

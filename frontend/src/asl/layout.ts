@@ -153,6 +153,21 @@ export function applyLayoutRecord(boxes: ReadonlyMap<string, Box>, record: Layou
   return out;
 }
 
+/** Every node's box in canvas coordinates (the layout's positions, and the record's, are relative to the parent group). */
+export function absoluteBoxes(graph: AslGraph, boxes: ReadonlyMap<string, Box>, record: LayoutRecord = {}): Map<string, Box> {
+  const out = new Map<string, Box>();
+  for (const node of graph.nodes) {
+    // graph.nodes come parents first, so a parent's absolute box is known before its children's.
+    const box = boxes.get(node.id);
+    if (!box) continue;
+    const manual = Object.hasOwn(record, node.id) ? record[node.id] : undefined;
+    const parent = node.parentId === undefined ? { x: 0, y: 0 } : out.get(node.parentId);
+    if (!parent) continue;
+    out.set(node.id, { ...box, x: parent.x + (manual ?? box).x, y: parent.y + (manual ?? box).y });
+  }
+  return out;
+}
+
 export function moveNode(record: LayoutRecord, id: string, position: Position): LayoutRecord {
   return { ...record, [id]: { x: position.x, y: position.y } };
 }

@@ -2,7 +2,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import { describe, expect, it } from "vitest";
 import { importAsl } from "./document";
 import { buildGraph, type AslGraph, type GraphEdge } from "./graph";
-import { readElkLayout, toElkGraph, type Box } from "./layout";
+import { absoluteBoxes, readElkLayout, toElkGraph, type Box } from "./layout";
 import { fitRoute, labelPoint, readElkRoutes, roundedPath, type Point } from "./routes";
 import { corpus, corpusFile } from "./testing";
 
@@ -10,14 +10,7 @@ const elk = new ELK();
 
 async function layOut(graph: AslGraph) {
   const laidOut = await elk.layout(toElkGraph(graph));
-  const relative = readElkLayout(laidOut);
-  const boxes = new Map<string, Box>();
-  for (const node of graph.nodes) {
-    const box = relative.get(node.id)!;
-    const parent = node.parentId === undefined ? { x: 0, y: 0 } : boxes.get(node.parentId)!;
-    boxes.set(node.id, { ...box, x: box.x + parent.x, y: box.y + parent.y });
-  }
-  return { boxes, routes: readElkRoutes(laidOut) };
+  return { boxes: absoluteBoxes(graph, readElkLayout(laidOut)), routes: readElkRoutes(laidOut) };
 }
 
 /** The canvas's handles (nodes/StateNode.tsx), near enough: a Catch on the right, the rest bottom centre. */
